@@ -1,0 +1,99 @@
+// nexus/host/clients.hpp — typed, host-side handles on one instance's
+// interface. They build the call context, serialise calls when the plugin
+// declared NEXUS_CONCURRENCY_SERIAL, count in-flight calls (so code is never
+// unloaded under a call), and collect every output into host-owned memory.
+#pragma once
+
+#include <nexus/auth.h>
+#include <nexus/storage.h>
+#include <nexus/tools.h>
+#include <nexus/transcription.h>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "nexus/host/call.hpp"
+
+namespace nexus::host {
+
+class LiveInstance;  // defined in the host's sources
+
+struct PutRequest {
+  std::string_view key;
+  std::span<const std::uint8_t> body;
+  std::string_view content_type;   // empty: application/octet-stream
+  std::string_view metadata_json;  // empty: none
+  bool if_absent = false;
+  std::string_view if_match;
+};
+
+// Receives body chunks of a get; return false to stop (client went away).
+using BodySink = std::function<bool(const void* data, std::size_t size)>;
+
+class StorageClient {
+ public:
+  explicit StorageClient(std::shared_ptr<LiveInstance> inst) : inst_(std::move(inst)) {}
+  // info_json: the object info JSON (see storage.h) on success.
+  CallOutcome put(const CallOptions& o, const PutRequest& r, std::string* info_json = nullptr) const;
+  // `info` is called with the object info before the first body chunk.
+  CallOutcome get(const CallOptions& o, std::string_view key, std::optional<nexus_byte_range> range,
+                  const std::function<void(const std::string& info_json)>& info, const BodySink& body) const;
+  CallOutcome head(const CallOptions& o, std::string_view key, std::string* info_json) const;
+  CallOutcome remove(const CallOptions& o, std::string_view key) const;
+  CallOutcome list(const CallOptions& o, std::string_view prefix, std::string_view cursor, std::uint32_t limit,
+                   std::string* listing_json) const;
+
+ private:
+  std::shared_ptr<LiveInstance> inst_;
+};
+
+// A header for AuthClient::authenticate (name lower-case).
+struct Header {
+  std::string name;
+  std::string value;
+};
+
+struct AuthRequest {
+  std::string method, path, query, remote_address, route_group;
+  std::vector<Header> headers;
+};
+
+class AuthClient {
+ public:
+  explicit AuthClient(std::shared_ptr<LiveInstance> inst) : inst_(std::move(inst)) {}
+  CallOutcome authenticate(const CallOptions& o, const AuthRequest& r, nexus_auth_decision* decision,
+                           std::string* principal_json) const;
+
+ private:
+  std::shared_ptr<LiveInstance> inst_;
+};
+
+class TranscriptionClient {
+ public:
+  explicit TranscriptionClient(std::shared_ptr<LiveInstance> inst) : inst_(std::move(inst)) {}
+  CallOutcome transcribe(const CallOptions& o, std::span<const std::uint8_t> audio, std::string_view media_type,
+                         std::string_view options_json, std::string* transcript_json) const;
+
+ private:
+  std::shared_ptr<LiveInstance> inst_;
+};
+
+class ToolsClient {
+ public:
+  explicit ToolsClient(std::shared_ptr<LiveInstance> inst) : inst_(std::move(inst)) {}
+  CallOutcome list_tools(const CallOptions& o, std::string* tools_json) const;
+  CallOutcome call_tool(const CallOptions& o, std::string_view name, std::string_view arguments_json,
+                        std::string* result_json) const;
+
+ private:
+  std::shared_ptr<LiveInstance> inst_;
+};
+
+}  // namespace nexus::host

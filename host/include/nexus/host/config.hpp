@@ -1,0 +1,98 @@
+// nexus/host/config.hpp — the host's config file, parsed and checked.
+//
+// One JSON file (with // and /* */ comments), ${VAR} and ${VAR:-default}
+// interpolated from the environment in string values. Every error names the
+// file and the JSON path (e.g. "/instances/recordings/config/root").
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace nexus::host {
+
+// A config error: `where` is "FILE" plus a JSON pointer when known.
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct HttpConfig {
+  std::string listen = "127.0.0.1:8000";   // ADDR:PORT; loopback unless configured
+  std::size_t max_body_bytes = 64u << 20;  // request bodies above this: 413
+  unsigned threads = 4;                    // pistache worker threads
+  unsigned shutdown_grace_seconds = 30;    // in-flight requests get this long on SIGTERM
+};
+
+struct LoggingConfig {
+  std::string level = "info";   // trace|debug|info|warn|error
+  std::string format = "text";  // text|json
+};
+
+// "plugins": {"fs": {"sha256": "...", "path": "..."}} — optional per plugin.
+struct PluginPin {
+  std::string id;
+  std::optional<std::string> sha256;       // lower-case hex; the file must match
+  std::optional<std::filesystem::path> path;  // explicit file instead of a search
+};
+
+struct InstanceConfig {
+  std::string name;         // key under "instances"
+  std::string plugin;       // plugin id
+  nlohmann::json config;    // the block handed to the plugin (interpolated)
+  std::string json_path;    // "/instances/<name>", for messages
+};
+
+// "routes": {"storage": {"auth": ["keys"]}, "health": {"public": true}}
+struct RouteGroupConfig {
+  std::vector<std::string> auth;  // ordered chain of auth instances
+  bool is_public = false;         // no auth at all (explicit opt-in)
+};
+
+struct Config {
+  std::filesystem::path source;               // the file it came from ("" if text)
+  HttpConfig http;
+  LoggingConfig logging;
+  std::vector<std::filesystem::path> plugin_dirs;  // resolved against the file's folder
+  std::map<std::string, PluginPin> plugins;
+  std::vector<InstanceConfig> instances;      // sorted by name
+  std::map<std::string, RouteGroupConfig> routes;
+  std::filesystem::path state_dir;            // plugin cache etc.; default <tmp>/nexus-<uid>
+};
+
+// Looks up an environment variable; returns nullopt when unset.
+using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
+EnvLookup process_env();
+
+// Parses config text. `source` names it in messages and anchors relative
+// paths. Throws ConfigError naming the JSON path and the fix.
+Config parse_config(const std::string& text, const std::filesystem::path& source, const EnvLookup& env = process_env());
+Config load_config_file(const std::filesystem::path& file, const EnvLookup& env = process_env());
+
+// Strips // and /* */ comments outside strings (line/column preserved), so
+// nlohmann::json can parse the rest.
+std::string strip_json_comments(const std::string& text);
+
+// Replaces ${VAR} and ${VAR:-default} in every string of `value`;
+// throws ConfigError("<path>: ${VAR} is not set ...") for an unset variable
+// without a default, and for a malformed reference.
+void interpolate_env(nlohmann::json& value, const EnvLookup& env, const std::string& path);
+
+// One schema violation: JSON pointer into the validated document + message.
+struct SchemaProblem {
+  std::string path;
+  std::string message;
+};
+
+// Validates `document` against the JSON Schema text `schema`. Throws
+// ConfigError if the schema itself is not valid JSON Schema.
+std::vector<SchemaProblem> validate_against_schema(const std::string& schema, const nlohmann::json& document);
+
+}  // namespace nexus::host

@@ -1,0 +1,40 @@
+// nexus/host/http_server.hpp — serve a Runtime over HTTP (pistache).
+//
+// Routes: GET /health, GET /ready, GET /v1/plugins, GET /v1/instances,
+// PUT|GET|HEAD|DELETE /v1/storage/{instance}/{key...},
+// GET /v1/storage/{instance}?prefix=&cursor=&limit=.
+// Every route group except health/ready is guarded by the auth chain named
+// in config "routes"; errors are {"error": {"code", "message"}}.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace nexus::host {
+
+class Runtime;
+
+class HttpServer {
+ public:
+  // Binds config().http.listen (or `listen_override` when not empty).
+  // Throws std::runtime_error naming the address when it cannot bind.
+  HttpServer(Runtime& runtime, const std::string& listen_override = {});
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Starts serving on background threads; returns at once.
+  void start();
+  // Stops accepting, lets in-flight requests finish (up to the configured
+  // grace period), then returns. Idempotent.
+  void stop();
+  // The port actually bound (useful with port 0).
+  std::uint16_t port() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace nexus::host
