@@ -38,6 +38,7 @@ struct PluginSummary {
   std::string sha256;
   unsigned abi_major = 0, abi_minor = 0;
   bool parallel = false;
+  std::string error;  // discover_plugins: why the file could not be loaded ("" if fine)
 };
 
 struct InstanceSummary {
@@ -74,8 +75,9 @@ class Runtime {
   // Health of every instance: name -> "" if healthy, else the reason.
   std::vector<std::pair<std::string, std::string>> health() const;
 
+  struct State;  // opaque: defined in the host's sources
+
  private:
-  struct State;
   explicit Runtime(std::unique_ptr<State> s);
   std::unique_ptr<State> s_;
 };
