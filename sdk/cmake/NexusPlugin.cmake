@@ -9,7 +9,7 @@
 #   - -fno-gnu-unique, so dlclose really unloads it (hot reload).
 # Pass C for a plain-C plugin that uses only the C headers.
 include_guard(GLOBAL)
-set(_NEXUS_PLUGIN_CMAKE_DIR ${CMAKE_CURRENT_LIST_DIR})
+
 
 function(nexus_add_plugin id)
   cmake_parse_arguments(ARG "C" "" "SOURCES;LIBRARIES" ${ARGN})
@@ -38,8 +38,12 @@ function(nexus_add_plugin id)
     target_compile_options(${target} PRIVATE $<$<COMPILE_LANGUAGE:CXX>:-fno-gnu-unique>)
   endif()
   target_link_options(${target} PRIVATE
-    "-Wl,--version-script=${_NEXUS_PLUGIN_CMAKE_DIR}/plugin.map" "-Wl,--no-undefined")
+    "-Wl,--version-script=${CMAKE_CURRENT_FUNCTION_LIST_DIR}/plugin.map" "-Wl,--no-undefined")
   if(ARG_LIBRARIES)
     target_link_libraries(${target} PRIVATE ${ARG_LIBRARIES})
+  endif()
+  # A build that wants "all plugins" as one target names it here.
+  if(DEFINED NEXUS_PLUGIN_GROUP_TARGET AND TARGET ${NEXUS_PLUGIN_GROUP_TARGET})
+    add_dependencies(${NEXUS_PLUGIN_GROUP_TARGET} ${target})
   endif()
 endfunction()

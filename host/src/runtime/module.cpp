@@ -51,15 +51,16 @@ fs::path content_addressed_copy(const fs::path& src, const std::string& sha, con
 
 }  // namespace
 
-std::string descriptor_problem(const nexus_plugin_descriptor* d, const std::string& file) {
-  const std::string host_v = version_text(NEXUS_ABI_MAJOR, NEXUS_ABI_MINOR);
+std::string descriptor_problem(const nexus_plugin_descriptor* d, const std::string& file, unsigned host_major,
+                               unsigned host_minor) {
+  const std::string host_v = version_text(host_major, host_minor);
   if (!d) return "plugin '" + file + "': its entry " NEXUS_PLUGIN_ENTRY_NAME " returned no descriptor";
-  if (d->abi_major != NEXUS_ABI_MAJOR) {
+  if (d->abi_major != host_major) {
     return "plugin '" + file + "': built for ABI " + version_text(d->abi_major, d->abi_minor) + ", host speaks " + host_v +
            " — the major versions differ, so the plugin is not binary compatible; rebuild it against SDK " +
-           std::to_string(NEXUS_ABI_MAJOR) + ".x";
+           std::to_string(host_major) + ".x";
   }
-  if (d->abi_minor > NEXUS_ABI_MINOR) {
+  if (d->abi_minor > host_minor) {
     return "plugin '" + file + "': built for ABI " + version_text(d->abi_major, d->abi_minor) + ", host speaks " + host_v +
            " — the plugin needs a newer host; upgrade nexusd, or rebuild the plugin against SDK " + host_v;
   }

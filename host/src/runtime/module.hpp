@@ -45,9 +45,10 @@ class Module {
   bool initialised_ = false;
 };
 
-// Checks a descriptor against this host's ABI. Returns "" when compatible,
-// else the reason with the fix. `file` only names the plugin in the text.
-std::string descriptor_problem(const nexus_plugin_descriptor* d, const std::string& file);
+// Checks a descriptor against a host ABI (this host's by default). Returns
+// "" when compatible, else the reason with the fix. `file` names the plugin.
+std::string descriptor_problem(const nexus_plugin_descriptor* d, const std::string& file,
+                               unsigned host_major = NEXUS_ABI_MAJOR, unsigned host_minor = NEXUS_ABI_MINOR);
 
 // Smallest descriptor this host can read: every 1.0 member.
 constexpr std::uint32_t kMinDescriptorSize = sizeof(nexus_plugin_descriptor);

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Configures (once) and builds Nexus into ./build. Extra arguments are
+# passed to `cmake --build` (e.g. --target nexusd).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CCACHE_DIR="${CCACHE_DIR:-$PWD/.ccache}"
+if [ ! -f build/CMakeCache.txt ]; then
+  cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNEXUS_BUILD_TESTS=ON
+fi
+cmake --build build -j"$(nproc)" "$@"
