@@ -1,0 +1,18 @@
+// logging.hpp — process-wide logging for nexusd and for embedders.
+//
+// Everything logs through spdlog; this sets the default logger (to stderr)
+// and the format every logger created afterwards inherits.
+#pragma once
+
+#include <string>
+
+namespace nexus::host {
+
+// level: trace|debug|info|warn|error. format: "text" (human, coloured on a
+// terminal) or "json" (one object per line: ts, level, logger when named,
+// msg). Throws std::invalid_argument naming the bad value and the choices.
+// Call it before starting threads that log. Never pass secrets to a log call:
+// nothing here can tell them apart.
+void setup_logging(const std::string& level, const std::string& format);
+
+}  // namespace nexus::host
