@@ -5,7 +5,7 @@
 set -euo pipefail
 
 PACKAGES=(
-  build-essential cmake pkg-config ccache git curl ca-certificates
+  build-essential cmake pkg-config ccache git curl ca-certificates python3
   libboost-dev libboost-program-options-dev libpistache-dev nlohmann-json3-dev
   libssl-dev libcurl4-openssl-dev libspdlog-dev libvalijson-dev libsqlite3-dev
   libgtest-dev libgmock-dev libbenchmark-dev

@@ -1,4 +1,5 @@
-# nexus_add_plugin(<id> SOURCES <files...> [LIBRARIES <libs...>] [C])
+# nexus_add_plugin(<id> SOURCES <files...> [LIBRARIES <libs...>] [C]
+#                  [INSTALL_DESTINATION <dir>])
 #
 # Builds a Nexus plugin the one way every plugin is built, first-party or not:
 #   - a MODULE library named libnexus_<id>.so in NEXUS_PLUGIN_OUTPUT_DIR
@@ -7,12 +8,14 @@
 #   - hidden visibility and a version script, so the one entry symbol
 #     nexus_plugin_entry_v1 is the only thing exported;
 #   - -fno-gnu-unique, so dlclose really unloads it (hot reload).
-# Pass C for a plain-C plugin that uses only the C headers.
+# Pass C for a plain-C plugin that uses only the C headers, and
+# INSTALL_DESTINATION to have `cmake --install` put the .so there (default:
+# the variable NEXUS_PLUGIN_INSTALL_DIR if set, else not installed).
 include_guard(GLOBAL)
 
 
 function(nexus_add_plugin id)
-  cmake_parse_arguments(ARG "C" "" "SOURCES;LIBRARIES" ${ARGN})
+  cmake_parse_arguments(ARG "C" "INSTALL_DESTINATION" "SOURCES;LIBRARIES" ${ARGN})
   if(NOT ARG_SOURCES)
     message(FATAL_ERROR "nexus_add_plugin(${id}): SOURCES is required")
   endif()
@@ -41,6 +44,12 @@ function(nexus_add_plugin id)
     "-Wl,--version-script=${CMAKE_CURRENT_FUNCTION_LIST_DIR}/plugin.map" "-Wl,--no-undefined")
   if(ARG_LIBRARIES)
     target_link_libraries(${target} PRIVATE ${ARG_LIBRARIES})
+  endif()
+  if(NOT ARG_INSTALL_DESTINATION AND DEFINED NEXUS_PLUGIN_INSTALL_DIR)
+    set(ARG_INSTALL_DESTINATION ${NEXUS_PLUGIN_INSTALL_DIR})
+  endif()
+  if(ARG_INSTALL_DESTINATION)
+    install(TARGETS ${target} LIBRARY DESTINATION ${ARG_INSTALL_DESTINATION})
   endif()
   # A build that wants "all plugins" as one target names it here.
   if(DEFINED NEXUS_PLUGIN_GROUP_TARGET AND TARGET ${NEXUS_PLUGIN_GROUP_TARGET})
