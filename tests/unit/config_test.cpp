@@ -237,8 +237,12 @@ TEST(ParseConfig, RootMustBeObject) {
 
 TEST(ParseConfig, UnknownTopLevelKeyListsKnownAndSuggests) {
   EXPECT_EQ(parse_error(R"({"htp": {}})"),
-            "/etc/nexus/cfg.json: /htp: unknown key 'htp' (known: http, instances, logging, plugin_dirs, plugins, "
+            "/etc/nexus/cfg.json: /htp: unknown key 'htp' (known: $schema, http, instances, logging, plugin_dirs, plugins, "
             "routes, state_dir); did you mean 'http'?");
+}
+
+TEST(ParseConfig, AcceptsASchemaKeyForEditors) {
+  EXPECT_NO_THROW(parse(R"({"$schema": "./nexus.schema.json", "instances": {}})", kNoEnv));
 }
 
 TEST(ParseConfig, UnknownKeysInEverySection) {
