@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/deps.sh
+bash scripts/peers.sh
 bash scripts/build.sh
 cd build
 ctest --output-on-failure -j2 --timeout 300
