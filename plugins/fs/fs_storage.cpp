@@ -36,7 +36,7 @@ namespace {
 constexpr std::size_t kChunkBytes = 1 << 20;          // bodies leave in chunks of at most 1 MiB
 constexpr std::size_t kMaxSidecarBytes = 64 * 1024;  // metadata is capped at 8 KiB; anything far larger is not ours
 constexpr auto kStaleTempAge = std::chrono::hours(1);  // younger temp files may belong to a live writer in another process
-constexpr int kWalkRetries = 4;
+constexpr int kWalkRetries = 16;
 
 Fd open_root(const FsConfig& c) {
   if (c.create) {

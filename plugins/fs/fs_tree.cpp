@@ -110,7 +110,12 @@ std::optional<DirChain> open_dirs(int base, const std::vector<std::string>& dirs
       if (err == ENOENT) {
         if (!create) return std::nullopt;
         // EEXIST: another writer made it first, which is just as good.
-        if (::mkdirat(chain.parent(), seg.c_str(), 0755) != 0 && errno != EEXIST) throw errno_error(errno, "creating the directory for", key);
+        // ENOENT: a concurrent delete removed the (then empty) parent we hold
+        // open; the caller walks again from the root.
+        if (::mkdirat(chain.parent(), seg.c_str(), 0755) != 0 && errno != EEXIST) {
+          if (errno == ENOENT) throw DirectoryVanished{};
+          throw errno_error(errno, "creating the directory for", key);
+        }
         if (attempt < 3) continue;
       }
       if (err == ELOOP || err == ENOTDIR) {

@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
+#include <mutex>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -467,6 +469,35 @@ TEST_F(FsPluginTest, ConcurrentPutsAndGetsOnOneInstance) {
   for (auto& th : threads) th.join();
   EXPECT_EQ(failures.load(), 0);
   EXPECT_EQ(list_all("", 1000).size(), static_cast<std::size_t>(kThreads * 5 + 1));
+}
+
+TEST_F(FsPluginTest, ConcurrentPutsAndDeletesInSharedDirectories) {
+  // Deletes remove empty parents while puts create them: a put must never
+  // fail because its directory vanished under it (the conformance kit found
+  // this race).
+  constexpr int kThreads = 8, kOps = 150;
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  std::mutex first_error_mutex;
+  std::string first_error;
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back([&, t] {
+      const StorageClient s(*instance_);
+      for (int i = 0; i < kOps; ++i) {
+        const std::string key = "deep/d" + std::to_string(i % 3) + "/t" + std::to_string(t);
+        const auto put = s.put(key, "x");
+        if (!put.ok()) {
+          ++failures;
+          std::lock_guard lock(first_error_mutex);
+          if (first_error.empty()) first_error = put.error;
+        }
+        const auto del = s.del(key);
+        if (!del.ok() && del.status != NEXUS_NOT_FOUND) ++failures;
+      }
+    });
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failures.load(), 0) << first_error;
+  EXPECT_TRUE(list_all("", 1000).empty());
 }
 
 TEST(FsPluginConfig, BadConfigsNameTheKey) {
