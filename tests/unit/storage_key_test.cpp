@@ -24,3 +24,11 @@ TEST(StorageKey, RefusesEverythingThatCouldEscapeARoot) {
   EXPECT_NE(problem(std::string(1025, 'k')), nullptr);
   EXPECT_STREQ(problem("a/../b"), "key has a '..' segment");
 }
+
+TEST(StorageKey, RequiresWellFormedUtf8) {
+  for (const std::string k : {"caf\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x8e\xa7/x", "\xf4\x8f\xbf\xbf"})
+    EXPECT_EQ(problem(k), nullptr) << k;
+  for (const std::string k : {"\xff", "a\xc3", "\xc0\xaf", "\xe0\x80\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80",
+                              "\xf8\x88\x80\x80\x80", "a/\x80" "b"})
+    EXPECT_STREQ(problem(k), "key is not valid UTF-8") << k;
+}

@@ -149,4 +149,71 @@ CallOutcome ToolsClient::call_tool(const CallOptions& o, std::string_view name, 
   return scope.outcome(s);
 }
 
+CallOutcome ResourcesClient::list_resources(const CallOptions& o, std::string* listing_json) const {
+  const auto& t = table_of<nexus_resources_v1>(*inst_, NEXUS_RESOURCES_V1);
+  LiveInstance::CallGate gate(*inst_);
+  CallScope scope(o, inst_->name());
+  StringSink out(kMaxJsonOutput);
+  const nexus_status s = t.on_list_resources(inst_->handle(), scope.context(), out.writer());
+  keep(out, listing_json);
+  return scope.outcome(s);
+}
+
+CallOutcome ResourcesClient::read_resource(const CallOptions& o, std::string_view uri, std::string* result_json) const {
+  const auto& t = table_of<nexus_resources_v1>(*inst_, NEXUS_RESOURCES_V1);
+  LiveInstance::CallGate gate(*inst_);
+  CallScope scope(o, inst_->name());
+  StringSink out(kMaxJsonOutput);
+  const nexus_status s = t.on_read_resource(inst_->handle(), scope.context(), str(uri), out.writer());
+  keep(out, result_json);
+  return scope.outcome(s);
+}
+
+CallOutcome ResourcesClient::complete(const CallOptions& o, std::string_view uri_template, std::string_view argument,
+                                      std::string_view partial, std::string_view context_json, std::string* result_json) const {
+  const auto& t = table_of<nexus_resources_v1>(*inst_, NEXUS_RESOURCES_V1);
+  if (!t.on_complete) return {NEXUS_UNIMPLEMENTED, "instance '" + inst_->name() + "' offers no completions"};
+  LiveInstance::CallGate gate(*inst_);
+  CallScope scope(o, inst_->name());
+  StringSink out(kMaxJsonOutput);
+  const nexus_status s = t.on_complete(inst_->handle(), scope.context(), str(uri_template), str(argument), str(partial),
+                                       str(context_json), out.writer());
+  keep(out, result_json);
+  return scope.outcome(s);
+}
+
+CallOutcome PromptsClient::list_prompts(const CallOptions& o, std::string* prompts_json) const {
+  const auto& t = table_of<nexus_prompts_v1>(*inst_, NEXUS_PROMPTS_V1);
+  LiveInstance::CallGate gate(*inst_);
+  CallScope scope(o, inst_->name());
+  StringSink out(kMaxJsonOutput);
+  const nexus_status s = t.on_list_prompts(inst_->handle(), scope.context(), out.writer());
+  keep(out, prompts_json);
+  return scope.outcome(s);
+}
+
+CallOutcome PromptsClient::get_prompt(const CallOptions& o, std::string_view name, std::string_view arguments_json,
+                                      std::string* result_json) const {
+  const auto& t = table_of<nexus_prompts_v1>(*inst_, NEXUS_PROMPTS_V1);
+  LiveInstance::CallGate gate(*inst_);
+  CallScope scope(o, inst_->name());
+  StringSink out(kMaxJsonOutput);
+  const nexus_status s = t.on_get_prompt(inst_->handle(), scope.context(), str(name), str(arguments_json), out.writer());
+  keep(out, result_json);
+  return scope.outcome(s);
+}
+
+CallOutcome PromptsClient::complete(const CallOptions& o, std::string_view prompt, std::string_view argument,
+                                    std::string_view partial, std::string_view context_json, std::string* result_json) const {
+  const auto& t = table_of<nexus_prompts_v1>(*inst_, NEXUS_PROMPTS_V1);
+  if (!t.on_complete) return {NEXUS_UNIMPLEMENTED, "instance '" + inst_->name() + "' offers no completions"};
+  LiveInstance::CallGate gate(*inst_);
+  CallScope scope(o, inst_->name());
+  StringSink out(kMaxJsonOutput);
+  const nexus_status s = t.on_complete(inst_->handle(), scope.context(), str(prompt), str(argument), str(partial),
+                                       str(context_json), out.writer());
+  keep(out, result_json);
+  return scope.outcome(s);
+}
+
 }  // namespace nexus::host

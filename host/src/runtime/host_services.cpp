@@ -6,6 +6,7 @@
 #include "runtime/live_instance.hpp"
 #include "runtime/logging_bridge.hpp"
 #include "runtime/metrics.hpp"
+#include "runtime/resource_events.hpp"
 
 namespace nexus::host {
 namespace {
@@ -61,6 +62,10 @@ void host_histogram_observe(void* self, nexus_str name, nexus_str labels, double
   plugin_metrics().record(MetricKind::histogram, static_cast<LiveInstance*>(self)->name(), sv(name), sv(labels), v);
 }
 
+void host_resource_updated(void* self, nexus_str uri) noexcept {
+  resource_events().publish(static_cast<LiveInstance*>(self)->name(), sv(uri));
+}
+
 }  // namespace
 
 void HostServices::fill(nexus_host& h, LiveInstance* instance) noexcept {
@@ -73,6 +78,7 @@ void HostServices::fill(nexus_host& h, LiveInstance* instance) noexcept {
   h.callback_counter_add = &host_counter_add;
   h.callback_gauge_set = &host_gauge_set;
   h.callback_histogram_observe = &host_histogram_observe;
+  h.callback_resource_updated = &host_resource_updated;
 }
 
 }  // namespace nexus::host

@@ -242,6 +242,10 @@ TranscriptionClient Runtime::transcription(std::string_view n) const {
   return TranscriptionClient(find_live(*s_, n, NEXUS_TRANSCRIPTION_V1));
 }
 ToolsClient Runtime::tools(std::string_view n) const { return ToolsClient(find_live(*s_, n, NEXUS_TOOLS_V1)); }
+ResourcesClient Runtime::resources(std::string_view n) const {
+  return ResourcesClient(find_live(*s_, n, NEXUS_RESOURCES_V1));
+}
+PromptsClient Runtime::prompts(std::string_view n) const { return PromptsClient(find_live(*s_, n, NEXUS_PROMPTS_V1)); }
 
 std::vector<std::string> Runtime::instances_providing(std::string_view interface_id) const {
   std::vector<std::string> out;

@@ -65,6 +65,12 @@ typedef struct nexus_host {
   void (*callback_counter_add)(void* host_data, nexus_str name, nexus_str labels_json, double delta);
   void (*callback_gauge_set)(void* host_data, nexus_str name, nexus_str labels_json, double value);
   void (*callback_histogram_observe)(void* host_data, nexus_str name, nexus_str labels_json, double value);
+
+  /* Tell the host that resource `uri` of this instance changed (a
+   * "nexus.resources/1" provider), so subscribed MCP clients get
+   * notifications/resources/updated. Cheap; drops when nobody listens.
+   * [any-thread] Since 1.0. */
+  void (*callback_resource_updated)(void* host_data, nexus_str uri);
 } nexus_host;
 
 #ifdef __cplusplus

@@ -12,6 +12,8 @@
  *   auth.h           "nexus.auth/1"
  *   transcription.h  "nexus.transcription/1"
  *   tools.h          "nexus.tools/1"
+ *   resources.h      "nexus.resources/1"  (MCP resources)
+ *   prompts.h        "nexus.prompts/1"    (MCP prompts)
  */
 #pragma once
 
@@ -19,6 +21,8 @@
 #include "nexus/context.h"
 #include "nexus/host.h"
 #include "nexus/plugin.h"
+#include "nexus/prompts.h"
+#include "nexus/resources.h"
 #include "nexus/status.h"
 #include "nexus/storage.h"
 #include "nexus/tools.h"

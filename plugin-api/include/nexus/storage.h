@@ -7,7 +7,7 @@
  * Keys (checked by the host before a call, and again by every backend with
  * nexus_storage_key_problem below, so a key can never escape a backend's
  * root whatever the caller):
- *   - 1..1024 bytes of UTF-8; '/' separates segments;
+ *   - 1..1024 bytes of well-formed UTF-8; '/' separates segments;
  *   - no NUL, no control characters (< 0x20, 0x7f), no backslash;
  *   - does not start with '/', no empty segment ("a//b", trailing '/'),
  *     no "." or ".." segment.
@@ -108,6 +108,27 @@ typedef struct nexus_storage_v1 {
                           uint32_t limit, const nexus_writer* out);
 } nexus_storage_v1;
 
+/* Length of the well-formed UTF-8 sequence at s[0..n) (RFC 3629: no
+ * overlong forms, no surrogates, nothing above U+10FFFF), or 0. */
+static inline size_t nexus_utf8_sequence_length(const unsigned char* s, size_t n) {
+  unsigned char c = s[0];
+  if (c < 0x80) return 1;
+  if (c >= 0xc2 && c <= 0xdf) return (n >= 2 && (s[1] & 0xc0) == 0x80) ? 2 : 0;
+  if (c >= 0xe0 && c <= 0xef) {
+    if (n < 3 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80) return 0;
+    if (c == 0xe0 && s[1] < 0xa0) return 0; /* overlong */
+    if (c == 0xed && s[1] > 0x9f) return 0; /* surrogate */
+    return 3;
+  }
+  if (c >= 0xf0 && c <= 0xf4) {
+    if (n < 4 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 || (s[3] & 0xc0) != 0x80) return 0;
+    if (c == 0xf0 && s[1] < 0x90) return 0; /* overlong */
+    if (c == 0xf4 && s[1] > 0x8f) return 0; /* above U+10FFFF */
+    return 4;
+  }
+  return 0;
+}
+
 /* Why `key` is not a valid storage key, or NULL if it is valid. Static
  * storage. Plain C so the host and every backend apply one rule. */
 static inline const char* nexus_storage_key_problem(nexus_str key) {
@@ -116,6 +137,11 @@ static inline const char* nexus_storage_key_problem(nexus_str key) {
   if (key.size == 0) return "key is empty";
   if (key.size > NEXUS_STORAGE_MAX_KEY_BYTES) return "key is longer than 1024 bytes";
   if (key.data[0] == '/') return "key starts with '/'; keys are relative";
+  for (i = 0; i < key.size;) {
+    size_t len = nexus_utf8_sequence_length((const unsigned char*)key.data + i, key.size - i);
+    if (len == 0) return "key is not valid UTF-8";
+    i += len;
+  }
   for (i = 0; i <= key.size; ++i) {
     unsigned char c = i < key.size ? (unsigned char)key.data[i] : (unsigned char)'/';
     if (i < key.size) {

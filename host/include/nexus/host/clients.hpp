@@ -5,6 +5,8 @@
 #pragma once
 
 #include <nexus/auth.h>
+#include <nexus/prompts.h>
+#include <nexus/resources.h>
 #include <nexus/storage.h>
 #include <nexus/tools.h>
 #include <nexus/transcription.h>
@@ -91,6 +93,32 @@ class ToolsClient {
   CallOutcome list_tools(const CallOptions& o, std::string* tools_json) const;
   CallOutcome call_tool(const CallOptions& o, std::string_view name, std::string_view arguments_json,
                         std::string* result_json) const;
+
+ private:
+  std::shared_ptr<LiveInstance> inst_;
+};
+
+class ResourcesClient {
+ public:
+  explicit ResourcesClient(std::shared_ptr<LiveInstance> inst) : inst_(std::move(inst)) {}
+  CallOutcome list_resources(const CallOptions& o, std::string* listing_json) const;
+  CallOutcome read_resource(const CallOptions& o, std::string_view uri, std::string* result_json) const;
+  // UNIMPLEMENTED when the plugin offers no completion.
+  CallOutcome complete(const CallOptions& o, std::string_view uri_template, std::string_view argument,
+                       std::string_view partial, std::string_view context_json, std::string* result_json) const;
+
+ private:
+  std::shared_ptr<LiveInstance> inst_;
+};
+
+class PromptsClient {
+ public:
+  explicit PromptsClient(std::shared_ptr<LiveInstance> inst) : inst_(std::move(inst)) {}
+  CallOutcome list_prompts(const CallOptions& o, std::string* prompts_json) const;
+  CallOutcome get_prompt(const CallOptions& o, std::string_view name, std::string_view arguments_json,
+                         std::string* result_json) const;
+  CallOutcome complete(const CallOptions& o, std::string_view prompt, std::string_view argument, std::string_view partial,
+                       std::string_view context_json, std::string* result_json) const;
 
  private:
   std::shared_ptr<LiveInstance> inst_;

@@ -61,6 +61,12 @@ class Host {
            value, labels);
   }
 
+  // Tell the host resource `uri` changed (MCP subscribers get notified).
+  void resource_updated(std::string_view uri) const noexcept {
+    if (h_ && NEXUS_SDK_HAS_MEMBER(h_, nexus_host, callback_resource_updated) && h_->callback_resource_updated)
+      h_->callback_resource_updated(h_->host_data, to_nexus_str(uri));
+  }
+
   const nexus_host* raw() const noexcept { return h_; }
 
  private:

@@ -29,6 +29,8 @@
 #include "nexus/sdk/error.hpp"
 #include "nexus/sdk/instance.hpp"
 #include "nexus/sdk/io.hpp"
+#include "nexus/sdk/prompts.hpp"
+#include "nexus/sdk/resources.hpp"
 #include "nexus/sdk/storage.hpp"
 #include "nexus/sdk/tools.hpp"
 #include "nexus/sdk/transcription.hpp"
@@ -53,18 +55,22 @@ struct PluginAdapter {
   static constexpr bool is_auth = std::is_base_of_v<Auth, P>;
   static constexpr bool is_transcription = std::is_base_of_v<Transcription, P>;
   static constexpr bool is_tools = std::is_base_of_v<Tools, P>;
-  static_assert(std::is_base_of_v<Instance, P>, "a plugin class must derive from at least one kind base (Storage, Auth, ...)");
+  static constexpr bool is_resources = std::is_base_of_v<Resources, P>;
+  static constexpr bool is_prompts = std::is_base_of_v<Prompts, P>;
+  static_assert(std::is_base_of_v<Instance, P>, "a plugin class must derive from at least one kind base (Storage, Auth, Transcription, Tools, Resources, Prompts)");
   static_assert(std::is_constructible_v<P, const InstanceArgs&>, "a plugin class needs a constructor P(const InstanceArgs&)");
 
   // NULL-terminated list of provided interface ids, in a fixed order.
   static const char* const* interface_list() noexcept {
-    static const char* list[5] = {nullptr, nullptr, nullptr, nullptr, nullptr};
+    static const char* list[7] = {nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr};
     static const bool filled = [] {
       std::size_t n = 0;
       if (is_storage) list[n++] = NEXUS_STORAGE_V1;
       if (is_auth) list[n++] = NEXUS_AUTH_V1;
       if (is_transcription) list[n++] = NEXUS_TRANSCRIPTION_V1;
       if (is_tools) list[n++] = NEXUS_TOOLS_V1;
+      if (is_resources) list[n++] = NEXUS_RESOURCES_V1;
+      if (is_prompts) list[n++] = NEXUS_PROMPTS_V1;
       return true;
     }();
     (void)filled;
@@ -107,6 +113,10 @@ struct PluginAdapter {
       if (std::strcmp(id, NEXUS_TRANSCRIPTION_V1) == 0) return &TranscriptionAdapter<P>::table;
     if constexpr (is_tools)
       if (std::strcmp(id, NEXUS_TOOLS_V1) == 0) return &ToolsAdapter<P>::table;
+    if constexpr (is_resources)
+      if (std::strcmp(id, NEXUS_RESOURCES_V1) == 0) return &ResourcesAdapter<P>::table;
+    if constexpr (is_prompts)
+      if (std::strcmp(id, NEXUS_PROMPTS_V1) == 0) return &PromptsAdapter<P>::table;
     return nullptr;
   }
 

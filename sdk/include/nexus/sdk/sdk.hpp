@@ -9,6 +9,8 @@
 #include "nexus/sdk/instance.hpp"
 #include "nexus/sdk/io.hpp"
 #include "nexus/sdk/plugin.hpp"
+#include "nexus/sdk/prompts.hpp"
+#include "nexus/sdk/resources.hpp"
 #include "nexus/sdk/storage.hpp"
 #include "nexus/sdk/tools.hpp"
 #include "nexus/sdk/transcription.hpp"
