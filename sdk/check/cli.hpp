@@ -1,0 +1,49 @@
+// cli.hpp — the command line of nexus-plugin-check.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace nexus::check {
+
+// One --tool-call 'name {json args}'.
+struct ToolCall {
+  std::string name;
+  nlohmann::json arguments = nlohmann::json::object();
+};
+
+// One --auth-allow-header 'Name: value'; name lower-cased as the host passes it.
+struct Header {
+  std::string name;
+  std::string value;
+};
+
+struct Options {
+  std::filesystem::path plugin;
+  nlohmann::json instance_config;
+  std::optional<nlohmann::json> second_config;
+  std::vector<std::string> kinds;  // "storage", "auth", ...; empty: every kind the plugin lists
+  std::optional<Header> auth_allow_header;
+  std::optional<std::filesystem::path> audio;
+  std::vector<ToolCall> tool_calls;
+  bool verbose = false;
+};
+
+// What parsing decided: run with options, print help, or a usage error.
+struct ParsedCli {
+  enum class Action { run, help, usage_error } action = Action::usage_error;
+  Options options;
+  std::string error;  // for usage_error: what was wrong, in plain words
+};
+
+ParsedCli parse_cli(int argc, const char* const* argv);
+std::string help_text();
+
+// The kinds the kit knows, as given to --kind, and their interface ids.
+const std::vector<std::pair<std::string, std::string>>& known_kinds();
+
+}  // namespace nexus::check
