@@ -17,14 +17,14 @@ class Runtime;
 
 class HttpServer {
  public:
-  // Binds config().http.listen (or `listen_override` when not empty).
-  // Throws std::runtime_error naming the address when it cannot bind.
+  // Serves config().http.listen (or `listen_override` when not empty).
   HttpServer(Runtime& runtime, const std::string& listen_override = {});
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
-  // Starts serving on background threads; returns at once.
+  // Binds and starts serving on background threads; returns at once.
+  // Throws std::runtime_error naming the address when it cannot bind.
   void start();
   // Stops accepting, lets in-flight requests finish (up to the configured
   // grace period), then returns. Idempotent.

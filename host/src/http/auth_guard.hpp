@@ -1,0 +1,38 @@
+// http/auth_guard.hpp — who is calling (the route group's auth chain) and
+// may they do this (scopes).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "http/exchange.hpp"
+
+namespace nexus::host {
+class Runtime;
+}
+
+namespace nexus::host::http {
+
+struct Principal {
+  bool authenticated = false;  // false: the route group is public (no auth, no scope checks)
+  std::string json;            // principal JSON for CallOptions, with "auth": "<instance>" added
+  std::string subject;         // "key:ops"; for messages
+  std::string auth_instance;   // which instance of the chain allowed it
+  std::vector<std::string> scopes;
+};
+
+// Runs config().routes[group]: the first ALLOW wins, a DENY or all-ABSTAIN
+// is a 401, an auth instance that cannot decide is a 503. A group missing
+// from config is a 404 explaining how to enable it ("health" is public by
+// default).
+std::variant<Principal, Reply> authenticate(const Runtime& runtime, const HttpRequest& request,
+                                            const std::string& group);
+
+// nullopt when `principal` holds a scope allowing `required` (always for a
+// public group); otherwise the 403 reply naming the missing scope.
+std::optional<Reply> require_scope(const Principal& principal, std::string_view required, const HttpRequest& request);
+
+}  // namespace nexus::host::http

@@ -1,0 +1,52 @@
+// http/exchange.hpp — the host's own view of one HTTP request and the reply
+// to it. Route code works on these plain types, never on pistache types, so
+// it can be read (and reasoned about) without knowing pistache.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace nexus::host::http {
+
+struct HttpRequest {
+  std::string method;                                        // "GET", upper-case as on the wire
+  std::string path;                                          // raw (still percent-encoded), without the query
+  std::string query;                                         // raw, without '?'; may be empty
+  std::vector<std::pair<std::string, std::string>> headers;  // names lower-case
+  std::string_view body;                                     // borrowed from pistache's request for the call
+  std::string remote_address;                                // "127.0.0.1"
+  std::string request_id;                                    // chosen by choose_request_id()
+
+  // First value of header `lower_name`, if present.
+  std::optional<std::string_view> header(std::string_view lower_name) const {
+    for (const auto& [name, value] : headers) {
+      if (name == lower_name) return std::string_view(value);
+    }
+    return std::nullopt;
+  }
+  std::span<const std::uint8_t> body_bytes() const {
+    return {reinterpret_cast<const std::uint8_t*>(body.data()), body.size()};
+  }
+};
+
+struct Reply {
+  int status = 200;
+  std::vector<std::pair<std::string, std::string>> headers;  // written as given
+  std::string body;
+  // For HEAD: the Content-Length to announce when it is not body.size()
+  // (the object's size; the body itself is never sent for HEAD).
+  std::optional<std::uint64_t> head_content_length;
+  bool close_connection = false;
+
+  Reply& header(std::string name, std::string value) {
+    headers.emplace_back(std::move(name), std::move(value));
+    return *this;
+  }
+};
+
+}  // namespace nexus::host::http

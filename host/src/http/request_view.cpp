@@ -1,0 +1,40 @@
+// http/request_view.cpp — see request_view.hpp.
+#include "http/request_view.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "nexus/host/call.hpp"
+
+namespace nexus::host::http {
+
+HttpRequest make_request_view(const Pistache::Http::Request& request) {
+  HttpRequest out;
+  out.method = Pistache::Http::methodString(request.method());
+  out.path = request.resource();
+  // pistache splits the query into a map and keeps values encoded; as_str()
+  // rebuilds "?a=1&b=2" (parameter order is not preserved).
+  out.query = request.query().as_str();
+  if (!out.query.empty() && out.query.front() == '?') out.query.erase(0, 1);
+  // rawList() holds every header as received, typed ones included.
+  for (const auto& [key, raw] : request.headers().rawList()) {
+    std::string name = raw.name();
+    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+    out.headers.emplace_back(std::move(name), raw.value());
+  }
+  out.body = request.body();
+  out.remote_address = request.address().host();
+  out.request_id = choose_request_id(out.header("x-request-id"));
+  return out;
+}
+
+std::string choose_request_id(std::optional<std::string_view> incoming) {
+  if (incoming && !incoming->empty() && incoming->size() <= 64 &&
+      std::all_of(incoming->begin(), incoming->end(),
+                  [](unsigned char c) { return std::isalnum(c) || c == '.' || c == '_' || c == '-'; })) {
+    return std::string(*incoming);
+  }
+  return new_request_id();
+}
+
+}  // namespace nexus::host::http

@@ -1,0 +1,27 @@
+// http/route_context.hpp — what a route handler gets besides its Route:
+// the runtime, the request, who is calling, and the options for every
+// plugin call it makes (request id, principal, cancellation).
+#pragma once
+
+#include <cstddef>
+
+#include "http/auth_guard.hpp"
+#include "http/exchange.hpp"
+#include "nexus/host/call.hpp"
+
+namespace nexus::host {
+class Runtime;
+}
+
+namespace nexus::host::http {
+
+struct RouteContext {
+  const Runtime& runtime;
+  const HttpRequest& request;
+  const Principal& principal;
+  CallOptions call;
+  std::size_t max_body_bytes = 0;
+  bool draining = false;  // the server is stopping (readiness reports it)
+};
+
+}  // namespace nexus::host::http

@@ -1,0 +1,26 @@
+// http/server_state.hpp — what every clone of the request handler shares
+// (pistache copies the handler once per worker thread).
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+
+#include "http/drain.hpp"
+
+namespace nexus::host {
+class Runtime;
+}
+
+namespace nexus::host::http {
+
+struct ServerState {
+  explicit ServerState(Runtime& rt, std::size_t max_body) : runtime(rt), max_body_bytes(max_body) {}
+  Runtime& runtime;
+  const std::size_t max_body_bytes;
+  Drain drain;
+  // Set when the shutdown grace period ran out: plugin calls still running
+  // see callback_is_cancelled() return 1 and should give up.
+  std::atomic<bool> cancel_calls{false};
+};
+
+}  // namespace nexus::host::http

@@ -1,0 +1,179 @@
+// http/storage_ops.cpp — see storage_ops.hpp.
+//
+// PUT answers 200 OK with the new object's info JSON (and its ETag), or
+// 201 Created when the client sent If-None-Match: * — only then does the
+// server know the object did not exist before; an unconditional put cannot
+// tell "created" from "replaced" without a racy extra HEAD.
+#include "http/storage_ops.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <charconv>
+
+#include "http/errors.hpp"
+#include "http/object_headers.hpp"
+#include "http/range.hpp"
+#include "http/url.hpp"
+
+namespace nexus::host::http {
+namespace {
+
+Reply bad_info(const RouteContext& ctx, const char* op) {
+  spdlog::error("request {}: storage {} returned OK with object info that is not valid JSON object info",
+                ctx.request.request_id, op);
+  return error_reply(NEXUS_INTERNAL, std::string("the storage plugin's ") + op +
+                                         " returned invalid object info; this is a bug in the plugin (see the "
+                                         "server log, request " +
+                                         ctx.request.request_id + ")");
+}
+
+Reply unsatisfiable(std::uint64_t size, const std::string& message) {
+  Reply r = error_reply(NEXUS_OUT_OF_RANGE, message);
+  r.header("Content-Range", "bytes */" + std::to_string(size));
+  return r;
+}
+
+}  // namespace
+
+Reply put_object(const RouteContext& ctx, const StorageClient& store, const std::string& key) {
+  const HttpRequest& req = ctx.request;
+  if (req.body.size() > ctx.max_body_bytes) {
+    return error_reply(NEXUS_RESOURCE_EXHAUSTED,
+                       "request body is " + std::to_string(req.body.size()) + " bytes; this server accepts at most " +
+                           std::to_string(ctx.max_body_bytes) + " (http.max_body_bytes in the config)");
+  }
+  PutRequest put;
+  put.key = key;
+  put.body = req.body_bytes();  // borrowed from pistache's request: no copy of the body
+  const auto content_type = req.header("content-type");
+  if (content_type) put.content_type = *content_type;
+
+  auto meta = metadata_from_headers(req);
+  if (auto* reply = std::get_if<Reply>(&meta)) return std::move(*reply);
+  const std::string metadata_json = std::get<std::string>(std::move(meta));
+  put.metadata_json = metadata_json;
+
+  if (auto none_match = req.header("if-none-match")) {
+    if (unquote_etag(*none_match) != "*") {
+      return error_reply(NEXUS_INVALID_ARGUMENT,
+                         "If-None-Match on PUT supports only '*' (create only if absent); to replace a known "
+                         "version send If-Match: \"<etag>\"");
+    }
+    put.if_absent = true;
+  }
+  std::string if_match;
+  if (auto match = req.header("if-match")) {
+    if_match = unquote_etag(*match);
+    if (if_match == "*" || if_match.empty() || if_match.find(',') != std::string::npos) {
+      return error_reply(NEXUS_INVALID_ARGUMENT,
+                         "If-Match on PUT must be one ETag (\"<etag>\" as returned by GET/HEAD/PUT); '*' and "
+                         "lists are not supported");
+    }
+    put.if_match = if_match;
+  }
+
+  std::string info_json;
+  const CallOutcome outcome = store.put(ctx.call, put, &info_json);
+  if (!outcome.ok()) return error_reply(outcome, "put");
+  const auto info = parse_object_info(info_json);
+  Reply r = json_reply(put.if_absent ? 201 : 200, info_json);
+  if (info) {
+    if (auto etag = quoted_etag(info->etag)) r.header("ETag", *etag);
+  }
+  return r;
+}
+
+Reply get_object(const RouteContext& ctx, const StorageClient& store, const std::string& key) {
+  const ParsedRange range = parse_range_header(ctx.request.header("range"));
+  if (range.kind == RangeKind::unsatisfiable) {
+    // "bytes=-0" selects nothing of any object; 416 still needs the size.
+    std::string info_json;
+    const CallOutcome outcome = store.head(ctx.call, key, &info_json);
+    if (!outcome.ok()) return error_reply(outcome, "head");
+    const auto info = parse_object_info(info_json);
+    if (!info) return bad_info(ctx, "head");
+    return unsatisfiable(info->size, "Range 'bytes=-0' selects no byte; ask for at least one byte");
+  }
+
+  // The whole selected body is collected before the reply is sent.
+  // TODO(streaming): send chunks as they arrive (pistache ResponseStream)
+  // once the headers can be committed before the first chunk; that removes
+  // the object-sized buffer.
+  std::string info_json;
+  std::string body;
+  const std::optional<nexus_byte_range> plugin_range =
+      range.kind == RangeKind::single ? std::optional(range.range) : std::nullopt;
+  const CallOutcome outcome = store.get(
+      ctx.call, key, plugin_range, [&](const std::string& info) { info_json = info; },
+      [&](const void* data, std::size_t size) {
+        body.append(static_cast<const char*>(data), size);
+        return true;
+      });
+  if (outcome.status == NEXUS_OUT_OF_RANGE) {
+    const auto info = parse_object_info(info_json);
+    Reply r = error_reply(outcome, "get");
+    if (info) r.header("Content-Range", "bytes */" + std::to_string(info->size));
+    return r;
+  }
+  if (!outcome.ok()) return error_reply(outcome, "get");
+  const auto info = parse_object_info(info_json);
+  if (!info) return bad_info(ctx, "get");
+
+  Reply r;
+  r.status = plugin_range ? 206 : 200;
+  add_object_headers(r, *info);
+  if (plugin_range) r.header("Content-Range", content_range(*plugin_range, info->size, body.size()));
+  r.body = std::move(body);
+  return r;
+}
+
+Reply head_object(const RouteContext& ctx, const StorageClient& store, const std::string& key) {
+  std::string info_json;
+  const CallOutcome outcome = store.head(ctx.call, key, &info_json);
+  if (!outcome.ok()) return error_reply(outcome, "head");
+  const auto info = parse_object_info(info_json);
+  if (!info) return bad_info(ctx, "head");
+  Reply r;
+  add_object_headers(r, *info);
+  r.head_content_length = info->size;
+  return r;
+}
+
+Reply delete_object(const RouteContext& ctx, const StorageClient& store, const std::string& key) {
+  const CallOutcome outcome = store.remove(ctx.call, key);
+  if (!outcome.ok()) return error_reply(outcome, "delete");
+  Reply r;
+  r.status = 204;
+  return r;
+}
+
+Reply list_objects(const RouteContext& ctx, const StorageClient& store) {
+  std::string why;
+  const auto params = parse_query(ctx.request.query, why);
+  if (!params) return error_reply(NEXUS_INVALID_ARGUMENT, why);
+  for (const auto& [name, value] : *params) {
+    if (name != "prefix" && name != "cursor" && name != "limit") {
+      return error_reply(NEXUS_INVALID_ARGUMENT,
+                         "unknown query parameter '" + name + "'; listing takes prefix, cursor and limit");
+    }
+  }
+  auto get = [&](const char* name) {
+    const auto it = params->find(name);
+    return it == params->end() ? std::string() : it->second;
+  };
+  std::uint32_t limit = 100;
+  if (const std::string text = get("limit"); !text.empty() || params->count("limit")) {
+    unsigned long long v = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec != std::errc() || end != text.data() + text.size() || v < 1 || v > 1000) {
+      return error_reply(NEXUS_INVALID_ARGUMENT, "limit '" + text + "' must be a whole number from 1 to 1000");
+    }
+    limit = static_cast<std::uint32_t>(v);
+  }
+  std::string listing;
+  const CallOutcome outcome = store.list(ctx.call, get("prefix"), get("cursor"), limit, &listing);
+  if (!outcome.ok()) return error_reply(outcome, "list");
+  return json_reply(200, std::move(listing));
+}
+
+}  // namespace nexus::host::http
