@@ -216,4 +216,14 @@ CallOutcome PromptsClient::complete(const CallOptions& o, std::string_view promp
   return scope.outcome(s);
 }
 
+CallOutcome TokensClient::mint(const CallOptions& o, std::string_view request_json, std::string* token_json) const {
+  const auto& t = table_of<nexus_tokens_v1>(*inst_, NEXUS_TOKENS_V1);
+  LiveInstance::CallGate gate(*inst_);
+  CallScope scope(o, inst_->name());
+  StringSink out(1u << 20);
+  const nexus_status s = t.on_mint(inst_->handle(), scope.context(), str(request_json), out.writer());
+  keep(out, token_json);
+  return scope.outcome(s);
+}
+
 }  // namespace nexus::host

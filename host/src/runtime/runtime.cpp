@@ -246,6 +246,7 @@ ResourcesClient Runtime::resources(std::string_view n) const {
   return ResourcesClient(find_live(*s_, n, NEXUS_RESOURCES_V1));
 }
 PromptsClient Runtime::prompts(std::string_view n) const { return PromptsClient(find_live(*s_, n, NEXUS_PROMPTS_V1)); }
+TokensClient Runtime::tokens(std::string_view n) const { return TokensClient(find_live(*s_, n, NEXUS_TOKENS_V1)); }
 
 std::vector<std::string> Runtime::instances_providing(std::string_view interface_id) const {
   std::vector<std::string> out;

@@ -14,6 +14,7 @@
  *   tools.h          "nexus.tools/1"
  *   resources.h      "nexus.resources/1"  (MCP resources)
  *   prompts.h        "nexus.prompts/1"    (MCP prompts)
+ *   tokens.h         "nexus.tokens/1"     (mint scoped bearer tokens)
  */
 #pragma once
 
@@ -25,6 +26,7 @@
 #include "nexus/resources.h"
 #include "nexus/status.h"
 #include "nexus/storage.h"
+#include "nexus/tokens.h"
 #include "nexus/tools.h"
 #include "nexus/transcription.h"
 #include "nexus/types.h"

@@ -8,6 +8,7 @@
 #include <nexus/prompts.h>
 #include <nexus/resources.h>
 #include <nexus/storage.h>
+#include <nexus/tokens.h>
 #include <nexus/tools.h>
 #include <nexus/transcription.h>
 
@@ -119,6 +120,16 @@ class PromptsClient {
                          std::string* result_json) const;
   CallOutcome complete(const CallOptions& o, std::string_view prompt, std::string_view argument, std::string_view partial,
                        std::string_view context_json, std::string* result_json) const;
+
+ private:
+  std::shared_ptr<LiveInstance> inst_;
+};
+
+class TokensClient {
+ public:
+  explicit TokensClient(std::shared_ptr<LiveInstance> inst) : inst_(std::move(inst)) {}
+  // The caller's principal travels in o.principal_json.
+  CallOutcome mint(const CallOptions& o, std::string_view request_json, std::string* token_json) const;
 
  private:
   std::shared_ptr<LiveInstance> inst_;

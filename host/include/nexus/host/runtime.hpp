@@ -71,6 +71,7 @@ class Runtime {
   ToolsClient tools(std::string_view instance) const;
   ResourcesClient resources(std::string_view instance) const;
   PromptsClient prompts(std::string_view instance) const;
+  TokensClient tokens(std::string_view instance) const;
   // Names of instances providing `interface_id`, sorted.
   std::vector<std::string> instances_providing(std::string_view interface_id) const;
 

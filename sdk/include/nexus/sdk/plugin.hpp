@@ -32,6 +32,7 @@
 #include "nexus/sdk/prompts.hpp"
 #include "nexus/sdk/resources.hpp"
 #include "nexus/sdk/storage.hpp"
+#include "nexus/sdk/tokens.hpp"
 #include "nexus/sdk/tools.hpp"
 #include "nexus/sdk/transcription.hpp"
 
@@ -57,12 +58,13 @@ struct PluginAdapter {
   static constexpr bool is_tools = std::is_base_of_v<Tools, P>;
   static constexpr bool is_resources = std::is_base_of_v<Resources, P>;
   static constexpr bool is_prompts = std::is_base_of_v<Prompts, P>;
+  static constexpr bool is_tokens = std::is_base_of_v<TokenIssuer, P>;
   static_assert(std::is_base_of_v<Instance, P>, "a plugin class must derive from at least one kind base (Storage, Auth, Transcription, Tools, Resources, Prompts)");
   static_assert(std::is_constructible_v<P, const InstanceArgs&>, "a plugin class needs a constructor P(const InstanceArgs&)");
 
   // NULL-terminated list of provided interface ids, in a fixed order.
   static const char* const* interface_list() noexcept {
-    static const char* list[7] = {nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr};
+    static const char* list[8] = {nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr};
     static const bool filled = [] {
       std::size_t n = 0;
       if (is_storage) list[n++] = NEXUS_STORAGE_V1;
@@ -71,6 +73,7 @@ struct PluginAdapter {
       if (is_tools) list[n++] = NEXUS_TOOLS_V1;
       if (is_resources) list[n++] = NEXUS_RESOURCES_V1;
       if (is_prompts) list[n++] = NEXUS_PROMPTS_V1;
+      if (is_tokens) list[n++] = NEXUS_TOKENS_V1;
       return true;
     }();
     (void)filled;
@@ -117,6 +120,8 @@ struct PluginAdapter {
       if (std::strcmp(id, NEXUS_RESOURCES_V1) == 0) return &ResourcesAdapter<P>::table;
     if constexpr (is_prompts)
       if (std::strcmp(id, NEXUS_PROMPTS_V1) == 0) return &PromptsAdapter<P>::table;
+    if constexpr (is_tokens)
+      if (std::strcmp(id, NEXUS_TOKENS_V1) == 0) return &TokensAdapter<P>::table;
     return nullptr;
   }
 

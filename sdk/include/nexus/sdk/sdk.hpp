@@ -12,5 +12,6 @@
 #include "nexus/sdk/prompts.hpp"
 #include "nexus/sdk/resources.hpp"
 #include "nexus/sdk/storage.hpp"
+#include "nexus/sdk/tokens.hpp"
 #include "nexus/sdk/tools.hpp"
 #include "nexus/sdk/transcription.hpp"
