@@ -31,6 +31,7 @@ inline Error not_found(std::string m) { return {NEXUS_NOT_FOUND, std::move(m)}; 
 inline Error already_exists(std::string m) { return {NEXUS_ALREADY_EXISTS, std::move(m)}; }
 inline Error failed_precondition(std::string m) { return {NEXUS_FAILED_PRECONDITION, std::move(m)}; }
 inline Error permission_denied(std::string m) { return {NEXUS_PERMISSION_DENIED, std::move(m)}; }
+inline Error unauthenticated(std::string m) { return {NEXUS_UNAUTHENTICATED, std::move(m)}; }
 inline Error resource_exhausted(std::string m) { return {NEXUS_RESOURCE_EXHAUSTED, std::move(m)}; }
 inline Error unavailable(std::string m) { return {NEXUS_UNAVAILABLE, std::move(m)}; }
 inline Error deadline_exceeded(std::string m) { return {NEXUS_DEADLINE_EXCEEDED, std::move(m)}; }
