@@ -29,6 +29,26 @@ inline nlohmann::json structured_result(const nlohmann::json& structured) {
           {"isError", false}};
 }
 
+// Content items for a CallToolResult's "content" array (MCP 2025-11-25).
+inline nlohmann::json text_content(std::string_view text) { return {{"type", "text"}, {"text", std::string(text)}}; }
+inline nlohmann::json image_content(std::string_view base64, std::string_view mime_type) {
+  return {{"type", "image"}, {"data", std::string(base64)}, {"mimeType", std::string(mime_type)}};
+}
+inline nlohmann::json audio_content(std::string_view base64, std::string_view mime_type) {
+  return {{"type", "audio"}, {"data", std::string(base64)}, {"mimeType", std::string(mime_type)}};
+}
+// An embedded resource with text, or with a base64 blob when `is_blob`.
+inline nlohmann::json resource_content(std::string_view uri, std::string_view mime_type, std::string_view text_or_base64,
+                                       bool is_blob = false) {
+  return {{"type", "resource"},
+          {"resource", {{"uri", std::string(uri)}, {"mimeType", std::string(mime_type)},
+                        {is_blob ? "blob" : "text", std::string(text_or_base64)}}}};
+}
+// A CallToolResult from content items.
+inline nlohmann::json tool_result(nlohmann::json content_items, bool is_error = false) {
+  return {{"content", std::move(content_items)}, {"isError", is_error}};
+}
+
 class Tools : public virtual Instance {
  public:
   // JSON array of MCP Tool definitions; see tools.h.

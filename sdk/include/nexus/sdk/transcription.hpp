@@ -5,8 +5,11 @@
 #include <nexus/transcription.h>
 
 #include <cstdint>
+#include <optional>
 #include <span>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -16,6 +19,46 @@
 #include "nexus/sdk/io.hpp"
 
 namespace nexus::sdk {
+
+// The transcript JSON of transcription.h, built field by field.
+struct TranscriptWord {
+  std::string word;
+  double start = 0, end = 0;
+  std::optional<double> confidence;
+};
+struct TranscriptSegment {
+  double start = 0, end = 0;
+  std::string text;
+  std::optional<double> confidence;
+  std::vector<TranscriptWord> words;
+};
+struct Transcript {
+  std::string text;
+  std::string language;                // empty: unknown
+  std::optional<double> duration_s;    // audio duration
+  std::optional<double> processing_s;  // time spent
+  std::vector<TranscriptSegment> segments;
+  nlohmann::json provider = nlohmann::json::object();
+
+  nlohmann::json to_json() const {
+    nlohmann::json j{{"text", text}, {"segments", nlohmann::json::array()}};
+    if (!language.empty()) j["language"] = language;
+    if (duration_s) j["duration_s"] = *duration_s;
+    if (processing_s) j["processing_s"] = *processing_s;
+    for (const auto& s : segments) {
+      nlohmann::json js{{"start", s.start}, {"end", s.end}, {"text", s.text}, {"words", nlohmann::json::array()}};
+      if (s.confidence) js["confidence"] = *s.confidence;
+      for (const auto& w : s.words) {
+        nlohmann::json jw{{"word", w.word}, {"start", w.start}, {"end", w.end}};
+        if (w.confidence) jw["confidence"] = *w.confidence;
+        js["words"].push_back(std::move(jw));
+      }
+      j["segments"].push_back(std::move(js));
+    }
+    if (!provider.empty()) j["provider"] = provider;
+    return j;
+  }
+};
 
 class Transcription : public virtual Instance {
  public:
