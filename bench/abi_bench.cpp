@@ -10,31 +10,15 @@
 
 #include "nexus/host/config.hpp"
 #include "nexus/host/runtime.hpp"
+#include "direct_tool.hpp"
 #include "runtime/module.hpp"
 
 namespace {
 
-// --- baseline: a virtual call the compiler cannot devirtualise --------------
-struct ToolBase {
-  virtual ~ToolBase() = default;
-  virtual int call(std::string_view name, std::string_view args) = 0;
-};
-struct NoopTool final : ToolBase {
-  int call(std::string_view name, std::string_view args) override {
-    benchmark::DoNotOptimize(name.data());
-    benchmark::DoNotOptimize(args.data());
-    return 0;
-  }
-};
-ToolBase* make_tool() {
-  static NoopTool t;
-  ToolBase* p = &t;
-  benchmark::DoNotOptimize(p);
-  return p;
-}
-
+// --- baseline: a virtual call into another translation unit --------------
 void BM_DirectVirtualCall(benchmark::State& state) {
-  ToolBase* tool = make_tool();
+  DirectToolBase* tool = make_direct_tool();
+  benchmark::DoNotOptimize(tool);
   const std::string args = R"({"text":"hi"})";
   for (auto _ : state) benchmark::DoNotOptimize(tool->call("noop", args));
 }
