@@ -237,8 +237,8 @@ TEST(ParseConfig, RootMustBeObject) {
 
 TEST(ParseConfig, UnknownTopLevelKeyListsKnownAndSuggests) {
   EXPECT_EQ(parse_error(R"({"htp": {}})"),
-            "/etc/nexus/cfg.json: /htp: unknown key 'htp' (known: $schema, http, instances, logging, plugin_dirs, plugins, "
-            "routes, state_dir); did you mean 'http'?");
+            "/etc/nexus/cfg.json: /htp: unknown key 'htp' (known: $schema, http, instances, logging, mcp, plugin_dirs, "
+            "plugins, routes, state_dir); did you mean 'http'?");
 }
 
 TEST(ParseConfig, AcceptsASchemaKeyForEditors) {
@@ -402,3 +402,37 @@ TEST(ProcessEnv, ReadsTheEnvironment) {
 }
 
 }  // namespace
+
+TEST(ParseConfig, McpSectionDefaults) {
+  const Config c = parse(R"({"instances": {}})");
+  EXPECT_FALSE(c.mcp.session_key.has_value());
+  EXPECT_TRUE(c.mcp.allowed_origins.empty());
+  EXPECT_TRUE(c.mcp.allowed_hosts.empty());
+  EXPECT_EQ(c.mcp.request_timeout_ms, 60000u);
+  EXPECT_EQ(c.mcp.page_size, 100u);
+  EXPECT_EQ(c.mcp.server_name, "nexus");
+}
+
+TEST(ParseConfig, McpSectionReadsEveryKey) {
+  const Config c = parse(R"({"mcp": {"session_key": "0123456789abcdef0123", "allowed_origins": ["https://app.example.com"],
+                                     "allowed_hosts": ["mcp.example.com"], "request_timeout_ms": 5000,
+                                     "page_size": 7, "server_name": "nexus-test"}})");
+  EXPECT_EQ(c.mcp.session_key, std::optional<std::string>("0123456789abcdef0123"));
+  EXPECT_EQ(c.mcp.allowed_origins, std::vector<std::string>{"https://app.example.com"});
+  EXPECT_EQ(c.mcp.allowed_hosts, std::vector<std::string>{"mcp.example.com"});
+  EXPECT_EQ(c.mcp.request_timeout_ms, 5000u);
+  EXPECT_EQ(c.mcp.page_size, 7u);
+  EXPECT_EQ(c.mcp.server_name, "nexus-test");
+}
+
+TEST(ParseConfig, McpSectionRejectsUnknownKeysAndBadValues) {
+  EXPECT_NE(parse_error(R"({"mcp": {"page_sise": 3}})").find(": /mcp/page_sise: unknown key 'page_sise'"),
+            std::string::npos);
+  EXPECT_NE(parse_error(R"({"mcp": {"page_size": 0}})").find(": /mcp/page_size:"), std::string::npos);
+  EXPECT_NE(parse_error(R"({"mcp": {"allowed_hosts": "x"}})").find(": /mcp/allowed_hosts: expected an array"),
+            std::string::npos);
+  // A short key is refused, and the message never repeats the secret.
+  const std::string e = parse_error(R"({"mcp": {"session_key": "tiny-secret"}})");
+  EXPECT_NE(e.find(": /mcp/session_key: the session key is too short"), std::string::npos);
+  EXPECT_EQ(e.find("tiny-secret"), std::string::npos);
+}

@@ -1,5 +1,5 @@
 // config/sections.cpp — http, logging, plugin_dirs, plugins, instances,
-// routes, state_dir: each checked for unknown keys, types and values.
+// routes, mcp, state_dir: each checked for unknown keys, types and values.
 #include "config/sections.hpp"
 
 #include <unistd.h>
@@ -19,7 +19,7 @@ namespace {
 
 // "$schema" is accepted (and ignored) so editors can point at a schema file.
 const std::vector<std::string> kTopLevelKeys = {"$schema",   "http",   "logging",  "plugin_dirs",
-                                                "plugins",   "instances", "routes", "state_dir"};
+                                                "plugins",   "instances", "routes", "state_dir", "mcp"};
 const std::vector<std::string> kRouteGroups = {"health", "storage", "admin",  "transcription",
                                                "tokens", "mcp",     "metrics"};
 const std::vector<std::string> kLogLevels = {"trace", "debug", "info", "warn", "error"};
@@ -170,6 +170,36 @@ std::map<std::string, RouteGroupConfig> read_routes(const json& v, const Reader&
   return routes;
 }
 
+std::vector<std::string> read_string_list(const json& v, const Reader& r, const std::string& path) {
+  if (!v.is_array()) r.fail(path, "expected an array of strings, got " + json_type_word(v));
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < v.size(); ++i) out.push_back(r.non_empty_string(v[i], child_path(path, i)));
+  return out;
+}
+
+McpConfig read_mcp(const json& v, const Reader& r) {
+  const std::string path = "/mcp";
+  r.expect_keys(v, path,
+                {"session_key", "allowed_origins", "allowed_hosts", "request_timeout_ms", "page_size", "server_name"});
+  McpConfig mcp;
+  if (v.contains("session_key")) {
+    const std::string p = child_path(path, "session_key");
+    std::string key = r.string(v["session_key"], p);
+    // Never echo the value: it is a secret.
+    if (key.size() < 16) r.fail(p, "the session key is too short; use at least 16 characters (e.g. openssl rand -hex 32)");
+    mcp.session_key = std::move(key);
+  }
+  if (v.contains("allowed_origins"))
+    mcp.allowed_origins = read_string_list(v["allowed_origins"], r, child_path(path, "allowed_origins"));
+  if (v.contains("allowed_hosts"))
+    mcp.allowed_hosts = read_string_list(v["allowed_hosts"], r, child_path(path, "allowed_hosts"));
+  if (v.contains("request_timeout_ms"))
+    mcp.request_timeout_ms = r.integer(v["request_timeout_ms"], child_path(path, "request_timeout_ms"), 1, 3600000);
+  if (v.contains("page_size")) mcp.page_size = r.integer(v["page_size"], child_path(path, "page_size"), 1, 10000);
+  if (v.contains("server_name")) mcp.server_name = r.non_empty_string(v["server_name"], child_path(path, "server_name"));
+  return mcp;
+}
+
 // $XDG_STATE_HOME/nexus, else /tmp/nexus-<uid> (per user, so two users on
 // one machine never share a plugin cache). The XDG spec says to ignore a
 // relative XDG_STATE_HOME.
@@ -191,6 +221,7 @@ Config read_sections(const json& doc, const Reader& r, const fs::path& base_dir,
   if (doc.contains("plugins")) cfg.plugins = read_plugins(doc["plugins"], r, base_dir);
   if (doc.contains("instances")) cfg.instances = read_instances(doc["instances"], r);
   if (doc.contains("routes")) cfg.routes = read_routes(doc["routes"], r, cfg.instances);
+  if (doc.contains("mcp")) cfg.mcp = read_mcp(doc["mcp"], r);
   cfg.state_dir = doc.contains("state_dir") ? resolve(base_dir, r.non_empty_string(doc["state_dir"], "/state_dir"))
                                             : default_state_dir(env);
   return cfg;

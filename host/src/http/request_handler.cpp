@@ -10,6 +10,7 @@
 #include "http/access_log.hpp"
 #include "http/dispatch.hpp"
 #include "http/errors.hpp"
+#include "http/mcp_endpoint.hpp"
 #include "http/reply_writer.hpp"
 #include "http/request_view.hpp"
 
@@ -27,6 +28,16 @@ void RequestHandler::onRequest(const Pistache::Http::Request& request, Pistache:
     if (!ticket.admitted()) {
       reply = error_reply(503, nexus_status_name(NEXUS_UNAVAILABLE), "server is shutting down; retry the request");
       reply.close_connection = true;
+    } else if (req.path == "/mcp" && state_->mcp) {
+      // MCP may answer with a stream that outlives this call; then it has
+      // taken the writer and there is nothing more to write here.
+      auto mcp_reply = state_->mcp->handle(req, response);
+      if (!mcp_reply) {
+        const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+        log_access(req.method, req.path, 200, 0, ms, req.request_id);
+        return;
+      }
+      reply = std::move(*mcp_reply);
     } else {
       DispatchOptions options;
       options.max_body_bytes = state_->max_body_bytes;

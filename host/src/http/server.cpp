@@ -24,6 +24,7 @@
 #include <stdexcept>
 
 #include "config/listen.hpp"
+#include "http/mcp_endpoint.hpp"
 #include "http/request_handler.hpp"
 #include "http/server_state.hpp"
 #include "nexus/host/runtime.hpp"
@@ -70,7 +71,9 @@ struct HttpServer::Impl {
   Impl(Runtime& rt, std::string listen_text)
       : listen(std::move(listen_text)),
         address(to_pistache_address(listen)),
-        state(std::make_shared<http::ServerState>(rt, rt.config().http.max_body_bytes)) {}
+        state(std::make_shared<http::ServerState>(rt, rt.config().http.max_body_bytes)) {
+    state->mcp = std::make_shared<http::McpEndpoint>(rt, state->drain, state->cancel_calls, state->max_body_bytes);
+  }
 
   const std::string listen;
   const Address address;

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <cstddef>
+#include <memory>
 
 #include "http/drain.hpp"
 
@@ -13,6 +14,8 @@ class Runtime;
 
 namespace nexus::host::http {
 
+class McpEndpoint;
+
 struct ServerState {
   explicit ServerState(Runtime& rt, std::size_t max_body) : runtime(rt), max_body_bytes(max_body) {}
   Runtime& runtime;
@@ -21,6 +24,10 @@ struct ServerState {
   // Set when the shutdown grace period ran out: plugin calls still running
   // see callback_is_cancelled() return 1 and should give up.
   std::atomic<bool> cancel_calls{false};
+  // POST|GET|DELETE /mcp (sessions, streams, their worker threads). Set by
+  // HttpServer once the state exists; shared_ptr so this header does not
+  // need the complete type.
+  std::shared_ptr<McpEndpoint> mcp;
 };
 
 }  // namespace nexus::host::http

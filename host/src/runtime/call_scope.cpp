@@ -19,7 +19,8 @@ CallScope::CallScope(const CallOptions& options, const std::string& instance_nam
   ctx_.callback_progress = &CallScope::progress;
   ctx_.callback_log = &CallScope::log;
   ctx_.callback_set_error = &CallScope::set_error;
-  ctx_.callback_client_request = nullptr;  // no client-facing transport in a plain call
+  // Only a client-facing transport (MCP) can answer; a plain call has none.
+  ctx_.callback_client_request = options.client_request ? &CallScope::client_request : nullptr;
 }
 
 CallOutcome CallScope::outcome(nexus_status status) const {
@@ -49,6 +50,27 @@ void CallScope::progress(void* self, double done, double total, nexus_str messag
 void CallScope::log(void* self, nexus_log_level level, nexus_str message) noexcept {
   auto* s = static_cast<CallScope*>(self);
   log_from_plugin(s->instance_, s->request_id_, level, std::string_view(message.data ? message.data : "", message.size));
+  if (!s->options_.on_log) return;
+  try {
+    s->options_.on_log(level, std::string(message.data ? message.data : "", message.size));
+  } catch (...) {
+  }
+}
+
+nexus_status CallScope::client_request(void* self, nexus_str method, nexus_str params_json,
+                                       const nexus_writer* result_json) noexcept {
+  auto* s = static_cast<CallScope*>(self);
+  if (!s->options_.client_request) return NEXUS_UNIMPLEMENTED;
+  try {
+    std::string result;
+    const nexus_status status =
+        s->options_.client_request(std::string(method.data ? method.data : "", method.size),
+                                   std::string(params_json.data ? params_json.data : "", params_json.size), result);
+    if (result_json && result_json->callback_write) result_json->callback_write(result_json->receiver_data, result.data(), result.size());
+    return status;
+  } catch (...) {
+    return NEXUS_INTERNAL;
+  }
 }
 
 void CallScope::set_error(void* self, nexus_str message) noexcept {

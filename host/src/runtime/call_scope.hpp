@@ -28,6 +28,8 @@ class CallScope {
   static void progress(void* self, double done, double total, nexus_str message) noexcept;
   static void log(void* self, nexus_log_level level, nexus_str message) noexcept;
   static void set_error(void* self, nexus_str message) noexcept;
+  static nexus_status client_request(void* self, nexus_str method, nexus_str params_json,
+                                     const nexus_writer* result_json) noexcept;
 
   const CallOptions& options_;
   const std::string& instance_;

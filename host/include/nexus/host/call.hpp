@@ -3,6 +3,7 @@
 #pragma once
 
 #include <nexus/status.h>
+#include <nexus/types.h>
 
 #include <cstdint>
 #include <functional>
@@ -17,6 +18,14 @@ struct CallOptions {
   std::int64_t deadline_unix_ms = 0;  // 0: none
   std::function<bool()> cancelled;    // may be empty
   std::function<void(double, double, const std::string&)> on_progress;  // may be empty
+  // Also receives the plugin's callback_log lines (they go to the host log
+  // in any case); the MCP endpoint turns them into notifications/message.
+  std::function<void(nexus_log_level, const std::string&)> on_log;  // may be empty
+  // Serves callback_client_request (MCP sampling/elicitation): send `method`
+  // with `params_json` to the client and wait for its result JSON. Empty:
+  // the context's callback_client_request is NULL.
+  std::function<nexus_status(const std::string& method, const std::string& params_json, std::string& result_json)>
+      client_request;
 };
 
 // Status of a call plus the message the plugin set for a non-OK status.

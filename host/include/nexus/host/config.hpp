@@ -56,6 +56,23 @@ struct RouteGroupConfig {
   bool is_public = false;         // no auth at all (explicit opt-in)
 };
 
+// "mcp": the /mcp endpoint (MCP over Streamable HTTP).
+struct McpConfig {
+  // Key for signing MCP-Session-Id values (HMAC-SHA256). A secret: never
+  // logged. Replicas sharing it accept each other's sessions; when absent a
+  // random per-process key is used (and a warning says so).
+  std::optional<std::string> session_key;
+  // Origin header values allowed besides http(s)://localhost|127.0.0.1|[::1]
+  // with any port ("https://app.example.com"). An absent Origin is allowed.
+  std::vector<std::string> allowed_origins;
+  // Host header names allowed besides localhost, 127.0.0.1 and [::1] (any
+  // port): the DNS-rebinding check. "mcp.example.com" or "mcp.example.com:443".
+  std::vector<std::string> allowed_hosts;
+  unsigned request_timeout_ms = 60000;  // per tools/call (the platform's MCP_REQUEST_TIMEOUT)
+  unsigned page_size = 100;             // tools/list, resources/list, prompts/list page size
+  std::string server_name = "nexus";    // serverInfo.name in initialize
+};
+
 struct Config {
   std::filesystem::path source;               // the file it came from ("" if text)
   HttpConfig http;
@@ -64,6 +81,7 @@ struct Config {
   std::map<std::string, PluginPin> plugins;
   std::vector<InstanceConfig> instances;      // sorted by name
   std::map<std::string, RouteGroupConfig> routes;
+  McpConfig mcp;
   std::filesystem::path state_dir;            // plugin cache etc.; default <tmp>/nexus-<uid>
 };
 

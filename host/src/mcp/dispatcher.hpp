@@ -1,0 +1,39 @@
+// mcp/dispatcher.hpp — answers one MCP JSON-RPC message, whatever carried
+// it. It does not know HTTP: the transport gives it a Session view, a Sink
+// for notifications and server-to-client requests, and the Caller. A later
+// stateless revision (version and capabilities in each request's _meta)
+// builds a Session view per request and reuses this class unchanged.
+#pragma once
+
+#include <optional>
+
+#include <nlohmann/json.hpp>
+
+#include "mcp/jsonrpc.hpp"
+#include "mcp/session.hpp"
+
+namespace nexus::host {
+class Runtime;
+}
+
+namespace nexus::host::mcp {
+
+class Dispatcher {
+ public:
+  explicit Dispatcher(const Runtime& runtime) : runtime_(runtime) {}
+
+  // The response to a request (result or error), or nullopt for a
+  // notification. Never throws: plugin failures and bad params become
+  // JSON-RPC errors or isError tool results.
+  std::optional<nlohmann::json> handle(const Message& message, Exchange& exchange) const;
+
+  // True when answering `message` may send notifications or requests to the
+  // client before the response (tools/call), so the transport should open a
+  // stream rather than answer with one JSON body.
+  static bool may_stream(const Message& message);
+
+ private:
+  const Runtime& runtime_;
+};
+
+}  // namespace nexus::host::mcp
