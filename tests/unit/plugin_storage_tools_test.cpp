@@ -1,0 +1,398 @@
+// The "storage_tools" plugin through its C ABI, over two real "memory"
+// storage instances found through a small host stub (the harness's own
+// host finds no other instances).
+#include <gtest/gtest.h>
+
+#include <nexus/nexus.h>
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "support/plugin_harness.hpp"
+
+namespace {
+
+using nexus::test::LoadedPlugin;
+using nexus::test::plugin_path;
+using nexus::test::typed;
+using json = nlohmann::json;
+
+class TestContext {
+ public:
+  explicit TestContext(bool cancelled = false) : cancelled_(cancelled) {
+    ctx_.struct_size = sizeof(nexus_call_context);
+    ctx_.host_data = this;
+    ctx_.request_id = nexus_str{"req-st", 6};
+    ctx_.callback_is_cancelled = [](void* self) -> int { return static_cast<TestContext*>(self)->cancelled_ ? 1 : 0; };
+    ctx_.callback_progress = [](void*, double, double, nexus_str) {};
+    ctx_.callback_log = [](void*, nexus_log_level, nexus_str) {};
+    ctx_.callback_set_error = [](void* self, nexus_str m) {
+      static_cast<TestContext*>(self)->error_.assign(m.data, m.size);
+    };
+  }
+  const nexus_call_context* get() const { return &ctx_; }
+  const std::string& error() const { return error_; }
+
+ private:
+  bool cancelled_;
+  std::string error_;
+  nexus_call_context ctx_{};
+};
+
+class StringWriter {
+ public:
+  StringWriter()
+      : w_{sizeof(nexus_writer), this, [](void* self, const void* d, size_t n) {
+             static_cast<StringWriter*>(self)->data_.append(static_cast<const char*>(d), n);
+             return NEXUS_OK;
+           }} {}
+  const nexus_writer* get() const { return &w_; }
+  const std::string& str() const { return data_; }
+
+ private:
+  nexus_writer w_;
+  std::string data_;
+};
+
+// A nexus_host whose callback_find_interface resolves names to storage
+// instances the test created, as nexusd does for declared dependencies.
+class StubHost {
+ public:
+  StubHost() {
+    host_.struct_size = sizeof(nexus_host);
+    host_.abi_major = NEXUS_ABI_MAJOR;
+    host_.abi_minor = NEXUS_ABI_MINOR;
+    host_.host_data = this;
+    host_.callback_log = [](void*, nexus_log_level, nexus_str) {};
+    host_.callback_find_interface = &find;
+    host_.callback_counter_add = [](void*, nexus_str, nexus_str, double) {};
+    host_.callback_gauge_set = [](void*, nexus_str, nexus_str, double) {};
+    host_.callback_histogram_observe = [](void*, nexus_str, nexus_str, double) {};
+    host_.callback_resource_updated = [](void*, nexus_str) {};
+  }
+  void add(const std::string& name, const nexus::test::PluginInstance& storage) { storages_[name] = &storage; }
+  const nexus_host* get() const { return &host_; }
+
+ private:
+  static nexus_status find(void* self, nexus_str name, const char* id, nexus_interface_ref* out,
+                           const nexus_writer* error) {
+    auto& h = *static_cast<StubHost*>(self);
+    const auto it = h.storages_.find(std::string(name.data, name.size));
+    if (it == h.storages_.end() || std::string(id) != NEXUS_STORAGE_V1) {
+      static const char msg[] = "no such storage instance";
+      if (error) error->callback_write(error->receiver_data, msg, sizeof msg - 1);
+      return NEXUS_NOT_FOUND;
+    }
+    out->vtable = it->second->storage();
+    out->instance = it->second->handle();
+    return NEXUS_OK;
+  }
+  nexus_host host_{};
+  std::map<std::string, const nexus::test::PluginInstance*> storages_;
+};
+
+struct Outcome {
+  nexus_status status = NEXUS_INTERNAL;
+  std::string error;
+  json result;
+  bool is_error() const { return result.value("isError", false); }
+  std::string text() const { return result["content"][0].value("text", ""); }
+};
+
+// A tools instance created through the descriptor with the stub host.
+class ToolsInstance {
+ public:
+  ToolsInstance(const LoadedPlugin& plugin, const StubHost& host, const json& config) : d_(plugin.descriptor()) {
+    StringWriter error;
+    const std::string c = config.dump();
+    status_ = d_.on_instance_create(host.get(), nexus_str{"files", 5}, nexus_str{c.data(), c.size()}, &instance_,
+                                    error.get());
+    error_ = error.str();
+    if (status_ != NEXUS_OK) instance_ = nullptr;
+  }
+  ~ToolsInstance() {
+    if (instance_) d_.on_instance_destroy(instance_);
+  }
+  ToolsInstance(const ToolsInstance&) = delete;
+  ToolsInstance& operator=(const ToolsInstance&) = delete;
+
+  nexus_status status() const { return status_; }
+  const std::string& error() const { return error_; }
+  void* raw() const { return instance_; }
+
+  json list() const {
+    TestContext ctx;
+    StringWriter out;
+    EXPECT_EQ(tools().on_list_tools(instance_, ctx.get(), out.get()), NEXUS_OK) << ctx.error();
+    return json::parse(out.str());
+  }
+  Outcome call(const std::string& name, const json& args, const TestContext& ctx = TestContext()) const {
+    StringWriter out;
+    const std::string a = args.dump();
+    Outcome o;
+    o.status = tools().on_call_tool(instance_, ctx.get(), nexus_str{name.data(), name.size()},
+                                    nexus_str{a.data(), a.size()}, out.get());
+    o.error = ctx.error();
+    if (o.status == NEXUS_OK) o.result = json::parse(out.str());
+    return o;
+  }
+
+ private:
+  const nexus_tools_v1& tools() const {
+    return *static_cast<const nexus_tools_v1*>(d_.on_get_interface(NEXUS_TOOLS_V1));
+  }
+  const nexus_plugin_descriptor& d_;
+  void* instance_ = nullptr;
+  nexus_status status_ = NEXUS_INTERNAL;
+  std::string error_;
+};
+
+// The first bytes of a PNG and of a WAV file: enough for a content type test.
+const std::string kPng("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", 16);
+const std::string kWav("RIFF\x24\x00\x00\x00WAVEfmt ", 16);
+
+std::string base64(const std::string& bytes) {
+  static const char* a = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  std::size_t i = 0;
+  for (; i + 2 < bytes.size(); i += 3) {
+    const unsigned n = (unsigned char)bytes[i] << 16 | (unsigned char)bytes[i + 1] << 8 | (unsigned char)bytes[i + 2];
+    out += {a[n >> 18 & 63], a[n >> 12 & 63], a[n >> 6 & 63], a[n & 63]};
+  }
+  if (bytes.size() - i == 1) {
+    const unsigned n = (unsigned char)bytes[i] << 16;
+    out += {a[n >> 18 & 63], a[n >> 12 & 63], '=', '='};
+  } else if (bytes.size() - i == 2) {
+    const unsigned n = (unsigned char)bytes[i] << 16 | (unsigned char)bytes[i + 1] << 8;
+    out += {a[n >> 18 & 63], a[n >> 12 & 63], a[n >> 6 & 63], '='};
+  }
+  return out;
+}
+
+class StorageToolsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    for (const char* name : {"recordings", "transcripts"}) {
+      auto created = memory_.create("{}", name);
+      ASSERT_EQ(created.status, NEXUS_OK) << created.error;
+      host_.add(name, *created.instance);
+      stores_[name] = std::move(created.instance);
+    }
+  }
+  std::unique_ptr<ToolsInstance> make(json config = json::object()) {
+    config["storages"] = {"recordings", "transcripts"};
+    auto t = std::make_unique<ToolsInstance>(plugin_, host_, config);
+    EXPECT_EQ(t->status(), NEXUS_OK) << t->error();
+    return t;
+  }
+  nexus::test::StorageClient storage(const std::string& name) const {
+    return nexus::test::StorageClient(*stores_.at(name));
+  }
+
+  const nexus_resources_v1& resources() const {
+    return *static_cast<const nexus_resources_v1*>(plugin_.descriptor().on_get_interface(NEXUS_RESOURCES_V1));
+  }
+
+  LoadedPlugin memory_{plugin_path("memory")};
+  LoadedPlugin plugin_{plugin_path("storage_tools")};
+  std::map<std::string, std::unique_ptr<nexus::test::PluginInstance>> stores_;
+  StubHost host_;
+};
+
+TEST_F(StorageToolsTest, ListsToolsWithAStorageEnumAndAnnotations) {
+  auto st = make();
+  const json tools = st->list();
+  ASSERT_EQ(tools.size(), 5u);
+  std::map<std::string, json> by_name;
+  for (const auto& t : tools) {
+    by_name[t["name"]] = t;
+    EXPECT_EQ(t["inputSchema"]["type"], "object");
+    EXPECT_EQ(t["inputSchema"]["additionalProperties"], false);
+    EXPECT_EQ(t["inputSchema"]["properties"]["storage"]["enum"], json::array({"recordings", "transcripts"}))
+        << t["name"];
+    EXPECT_EQ(t["inputSchema"]["required"][0], "storage");
+  }
+  EXPECT_EQ(by_name["storage_read"]["annotations"]["readOnlyHint"], true);
+  EXPECT_EQ(by_name["storage_write"]["annotations"]["readOnlyHint"], false);
+  EXPECT_EQ(by_name["storage_delete"]["annotations"]["destructiveHint"], true);
+}
+
+TEST_F(StorageToolsTest, WriteThenInfoListAndDelete) {
+  auto st = make();
+  const Outcome w = st->call("storage_write", {{"storage", "transcripts"},
+                                               {"key", "calls/1.json"},
+                                               {"text", "{\"a\":1}"},
+                                               {"content_type", "application/json"}});
+  ASSERT_EQ(w.status, NEXUS_OK) << w.error;
+  ASSERT_FALSE(w.is_error()) << w.result.dump();
+  EXPECT_EQ(w.result["structuredContent"]["size"], 7);
+  EXPECT_EQ(storage("transcripts").get("calls/1.json").body, "{\"a\":1}");
+  EXPECT_EQ(storage("recordings").head("calls/1.json").status, NEXUS_NOT_FOUND);
+
+  const Outcome info = st->call("storage_info", {{"storage", "transcripts"}, {"key", "calls/1.json"}});
+  ASSERT_FALSE(info.is_error());
+  EXPECT_EQ(info.result["structuredContent"]["content_type"], "application/json");
+  EXPECT_EQ(info.result["structuredContent"]["etag"], w.result["structuredContent"]["etag"]);
+
+  const Outcome bin =
+      st->call("storage_write", {{"storage", "recordings"}, {"key", "a.bin"}, {"base64", base64(kPng)}});
+  ASSERT_FALSE(bin.is_error()) << bin.result.dump();
+  EXPECT_EQ(storage("recordings").get("a.bin").body, kPng);
+
+  ASSERT_TRUE(storage("transcripts").put("calls/2.json", "{}").ok());
+  const Outcome page = st->call("storage_list", {{"storage", "transcripts"}, {"prefix", "calls/"}, {"limit", 1}});
+  ASSERT_FALSE(page.is_error()) << page.result.dump();
+  ASSERT_EQ(page.result["structuredContent"]["objects"].size(), 1u);
+  EXPECT_EQ(page.result["structuredContent"]["objects"][0]["key"], "calls/1.json");
+  const json cursor = page.result["structuredContent"]["next_cursor"];
+  ASSERT_TRUE(cursor.is_string());
+  const Outcome next = st->call("storage_list", {{"storage", "transcripts"}, {"prefix", "calls/"}, {"cursor", cursor}});
+  EXPECT_EQ(next.result["structuredContent"]["objects"][0]["key"], "calls/2.json");
+  EXPECT_EQ(next.result["structuredContent"]["next_cursor"], nullptr);
+
+  const Outcome del = st->call("storage_delete", {{"storage", "transcripts"}, {"key", "calls/1.json"}});
+  ASSERT_FALSE(del.is_error());
+  EXPECT_EQ(storage("transcripts").head("calls/1.json").status, NEXUS_NOT_FOUND);
+}
+
+TEST_F(StorageToolsTest, ReadReturnsContentByType) {
+  auto st = make();
+  ASSERT_TRUE(storage("recordings").put("notes.txt", "hello", typed("text/plain; charset=utf-8")).ok());
+  ASSERT_TRUE(storage("recordings").put("call.json", "{\"x\":2}", typed("application/json")).ok());
+  ASSERT_TRUE(storage("recordings").put("chart.png", kPng, typed("image/png")).ok());
+  ASSERT_TRUE(storage("recordings").put("call.wav", kWav, typed("audio/wav")).ok());
+  ASSERT_TRUE(
+      storage("recordings").put("data.bin", std::string("\x00\x01\x02", 3), typed("application/octet-stream")).ok());
+
+  auto read = [&](const std::string& key) {
+    const Outcome o = st->call("storage_read", {{"storage", "recordings"}, {"key", key}});
+    EXPECT_EQ(o.status, NEXUS_OK) << o.error;
+    EXPECT_FALSE(o.is_error()) << o.result.dump();
+    return o.result["content"][0];
+  };
+  EXPECT_EQ(read("notes.txt"), json({{"type", "text"}, {"text", "hello"}}));
+  EXPECT_EQ(read("call.json"), json({{"type", "text"}, {"text", "{\"x\":2}"}}));
+  EXPECT_EQ(read("chart.png"), json({{"type", "image"}, {"data", base64(kPng)}, {"mimeType", "image/png"}}));
+  EXPECT_EQ(read("call.wav"), json({{"type", "audio"}, {"data", base64(kWav)}, {"mimeType", "audio/wav"}}));
+  const json blob = read("data.bin");
+  EXPECT_EQ(blob["type"], "resource");
+  EXPECT_EQ(
+      blob["resource"],
+      json({{"uri", "storage://recordings/data.bin"}, {"mimeType", "application/octet-stream"}, {"blob", "AAEC"}}));
+}
+
+TEST_F(StorageToolsTest, ReadsARangeAndRefusesTooLargeReads) {
+  auto st = make(json{{"max_read_bytes", 4}});
+  ASSERT_TRUE(storage("recordings").put("t.txt", "0123456789", typed("text/plain")).ok());
+  const Outcome whole = st->call("storage_read", {{"storage", "recordings"}, {"key", "t.txt"}});
+  ASSERT_EQ(whole.status, NEXUS_OK);
+  EXPECT_TRUE(whole.is_error());
+  EXPECT_NE(whole.text().find("range"), std::string::npos) << whole.text();
+
+  const Outcome part =
+      st->call("storage_read", {{"storage", "recordings"}, {"key", "t.txt"}, {"range", {{"first", 2}, {"last", 5}}}});
+  ASSERT_FALSE(part.is_error()) << part.result.dump();
+  EXPECT_EQ(part.result["content"][0]["text"], "2345");
+
+  const Outcome tail =
+      st->call("storage_read", {{"storage", "recordings"}, {"key", "t.txt"}, {"range", {{"first", -3}}}});
+  EXPECT_EQ(tail.result["content"][0]["text"], "789");
+
+  const Outcome past =
+      st->call("storage_read", {{"storage", "recordings"}, {"key", "t.txt"}, {"range", {{"first", 50}}}});
+  ASSERT_EQ(past.status, NEXUS_OK);
+  EXPECT_TRUE(past.is_error());
+}
+
+TEST_F(StorageToolsTest, MissingObjectsAreToolErrors) {
+  auto st = make();
+  for (const char* tool : {"storage_read", "storage_info", "storage_delete"}) {
+    const Outcome o = st->call(tool, {{"storage", "recordings"}, {"key", "nope.wav"}});
+    ASSERT_EQ(o.status, NEXUS_OK) << tool;
+    EXPECT_TRUE(o.is_error()) << tool;
+    EXPECT_NE(o.text().find("storage_list"), std::string::npos) << tool << ": " << o.text();
+  }
+}
+
+TEST_F(StorageToolsTest, InvalidArgumentsAreRefused) {
+  auto st = make();
+  EXPECT_EQ(st->call("storage_read", {{"storage", "elsewhere"}, {"key", "a"}}).status, NEXUS_INVALID_ARGUMENT);
+  EXPECT_EQ(st->call("storage_read", {{"storage", "recordings"}}).status, NEXUS_INVALID_ARGUMENT);
+  EXPECT_EQ(st->call("storage_read", {{"storage", "recordings"}, {"key", "../x"}}).status, NEXUS_INVALID_ARGUMENT);
+  EXPECT_EQ(st->call("storage_read", {{"storage", "recordings"}, {"key", "a"}, {"range", {{"last", 3}}}}).status,
+            NEXUS_INVALID_ARGUMENT);
+  EXPECT_EQ(st->call("storage_list", {{"storage", "recordings"}, {"bogus", 1}}).status, NEXUS_INVALID_ARGUMENT);
+  EXPECT_EQ(st->call("storage_write", {{"storage", "recordings"}, {"key", "a"}}).status, NEXUS_INVALID_ARGUMENT);
+  EXPECT_EQ(
+      st->call("storage_write", {{"storage", "recordings"}, {"key", "a"}, {"text", "x"}, {"base64", "eA=="}}).status,
+      NEXUS_INVALID_ARGUMENT);
+  EXPECT_EQ(st->call("storage_write", {{"storage", "recordings"}, {"key", "a"}, {"base64", "*not*"}}).status,
+            NEXUS_INVALID_ARGUMENT);
+  const Outcome unknown = st->call("storage_format", json::object());
+  EXPECT_EQ(unknown.status, NEXUS_NOT_FOUND);
+  EXPECT_FALSE(unknown.error.empty());
+}
+
+TEST_F(StorageToolsTest, ReadOnlyHidesAndRefusesWriteTools) {
+  auto st = make(json{{"read_only", true}});
+  const json tools = st->list();
+  ASSERT_EQ(tools.size(), 3u);
+  for (const auto& t : tools) EXPECT_EQ(t["annotations"]["readOnlyHint"], true) << t["name"];
+  ASSERT_TRUE(storage("recordings").put("keep.txt", "x").ok());
+  const Outcome w = st->call("storage_write", {{"storage", "recordings"}, {"key", "new.txt"}, {"text", "x"}});
+  EXPECT_EQ(w.status, NEXUS_NOT_FOUND);
+  EXPECT_NE(w.error.find("read-only"), std::string::npos) << w.error;
+  EXPECT_EQ(st->call("storage_delete", {{"storage", "recordings"}, {"key", "keep.txt"}}).status, NEXUS_NOT_FOUND);
+  EXPECT_TRUE(storage("recordings").head("keep.txt").ok());
+  EXPECT_EQ(storage("recordings").head("new.txt").status, NEXUS_NOT_FOUND);
+}
+
+TEST_F(StorageToolsTest, ResourceTemplatesAndReads) {
+  auto st = make();
+  ASSERT_TRUE(storage("transcripts").put("calls/1.txt", "hi there", typed("text/plain")).ok());
+  ASSERT_TRUE(storage("recordings").put("calls/1.wav", kWav, typed("audio/wav")).ok());
+
+  TestContext ctx;
+  StringWriter out;
+  ASSERT_EQ(resources().on_list_resources(st->raw(), ctx.get(), out.get()), NEXUS_OK) << ctx.error();
+  const json listed = json::parse(out.str());
+  EXPECT_EQ(listed["resources"], json::array());
+  ASSERT_EQ(listed["resourceTemplates"].size(), 2u);
+  EXPECT_EQ(listed["resourceTemplates"][0]["uriTemplate"], "storage://recordings/{key}");
+  EXPECT_EQ(listed["resourceTemplates"][1]["uriTemplate"], "storage://transcripts/{key}");
+
+  auto read = [&](const std::string& uri, nexus_status expected) {
+    TestContext rctx;
+    StringWriter r;
+    EXPECT_EQ(resources().on_read_resource(st->raw(), rctx.get(), nexus_str{uri.data(), uri.size()}, r.get()), expected)
+        << uri << ": " << rctx.error();
+    return expected == NEXUS_OK ? json::parse(r.str())["contents"][0] : json();
+  };
+  EXPECT_EQ(read("storage://transcripts/calls/1.txt", NEXUS_OK),
+            json({{"uri", "storage://transcripts/calls/1.txt"}, {"mimeType", "text/plain"}, {"text", "hi there"}}));
+  EXPECT_EQ(read("storage://transcripts/calls%2F1.txt", NEXUS_OK)["text"], "hi there");
+  EXPECT_EQ(read("storage://recordings/calls/1.wav", NEXUS_OK)["blob"], base64(kWav));
+  read("storage://recordings/calls/none.wav", NEXUS_NOT_FOUND);
+  read("storage://elsewhere/calls/1.wav", NEXUS_NOT_FOUND);
+  read("http://example.com/x", NEXUS_NOT_FOUND);
+
+  const std::string tmpl = "storage://transcripts/{key}";
+  TestContext cctx;
+  StringWriter c;
+  ASSERT_EQ(resources().on_complete(st->raw(), cctx.get(), nexus_str{tmpl.data(), tmpl.size()}, nexus_str{"key", 3},
+                                    nexus_str{"calls/", 6}, nexus_str{nullptr, 0}, c.get()),
+            NEXUS_OK)
+      << cctx.error();
+  EXPECT_EQ(json::parse(c.str())["values"], json::array({"calls/1.txt"}));
+}
+
+TEST_F(StorageToolsTest, CreateFailsWhenAStorageIsUnknown) {
+  ToolsInstance t(plugin_, host_, json{{"storages", {"recordings", "missing"}}});
+  EXPECT_EQ(t.status(), NEXUS_NOT_FOUND);
+  EXPECT_FALSE(t.error().empty());
+}
+
+}  // namespace
