@@ -6,6 +6,7 @@
 #include "http/health_routes.hpp"
 #include "http/router.hpp"
 #include "http/storage_routes.hpp"
+#include "http/tokens_routes.hpp"
 
 namespace nexus::host::http {
 
@@ -35,6 +36,8 @@ Reply dispatch(const Runtime& runtime, const HttpRequest& request, const Dispatc
     case RouteKind::storage_object:
     case RouteKind::storage_list:
       return handle_storage(ctx, route);
+    case RouteKind::tokens:
+      return handle_tokens(ctx, route);
   }
   return Reply{};  // unreachable: every RouteKind is handled above
 }

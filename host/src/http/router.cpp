@@ -13,7 +13,7 @@ constexpr std::string_view kStoragePrefix = "/v1/storage/";
 
 Reply not_found_path(std::string_view raw_path) {
   return error_reply(NEXUS_NOT_FOUND, "no route for path '" + std::string(raw_path) +
-                                          "'; routes are /health, /ready, /v1/plugins, /v1/instances, "
+                                          "'; routes are /health, /ready, /v1/plugins, /v1/instances, /v1/tokens, /mcp, "
                                           "/v1/storage/{instance} and /v1/storage/{instance}/{key}");
 }
 
@@ -46,6 +46,7 @@ std::variant<Route, Reply> match_path(std::string_view raw_path) {
   if (raw_path == "/ready") return Route{RouteKind::ready, "health", {}, {}};
   if (raw_path == "/v1/plugins") return Route{RouteKind::plugins, "admin", {}, {}};
   if (raw_path == "/v1/instances") return Route{RouteKind::instances, "admin", {}, {}};
+  if (raw_path == "/v1/tokens") return Route{RouteKind::tokens, "tokens", {}, {}};
   if (raw_path.starts_with(kStoragePrefix)) return match_storage(raw_path);
   return not_found_path(raw_path);
 }
@@ -53,6 +54,8 @@ std::variant<Route, Reply> match_path(std::string_view raw_path) {
 const std::vector<std::string>& allowed_methods(RouteKind kind) {
   static const std::vector<std::string> read_only{"GET", "HEAD"};
   static const std::vector<std::string> object{"GET", "HEAD", "PUT", "DELETE"};
+  static const std::vector<std::string> post_only{"POST"};
+  if (kind == RouteKind::tokens) return post_only;
   return kind == RouteKind::storage_object ? object : read_only;
 }
 

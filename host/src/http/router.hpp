@@ -14,11 +14,11 @@
 
 namespace nexus::host::http {
 
-enum class RouteKind { health, ready, plugins, instances, storage_object, storage_list };
+enum class RouteKind { health, ready, plugins, instances, storage_object, storage_list, tokens };
 
 struct Route {
   RouteKind kind;
-  std::string group;     // route group in config "routes": "health", "admin", "storage"
+  std::string group;     // route group in config "routes": "health", "admin", "storage", "tokens"
   std::string instance;  // storage routes: decoded instance name
   std::string key;       // storage_object: decoded key (everything after "/v1/storage/{instance}/")
 };
