@@ -3,6 +3,9 @@
 # passed to `cmake --build` (e.g. --target nexusd).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Let ccache reuse objects compiled in another clone of the tree (CI builds a
+# fresh clone each time): paths relative to the tree, no cwd in the hash.
+export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=true
 if [ ! -f build/CMakeCache.txt ]; then
   cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNEXUS_BUILD_TESTS=ON
 fi
