@@ -13,61 +13,19 @@
 #include <nlohmann/json.hpp>
 
 #include "support/plugin_harness.hpp"
+#include "support/tools_harness.hpp"
 
 namespace {
 
+using nexus::test::Outcome;
+using nexus::test::StringWriter;
+using nexus::test::TestContext;
 using nexus::test::LoadedPlugin;
 using nexus::test::plugin_path;
 using json = nlohmann::json;
 
 // A call context whose callbacks record the error message and answer
 // cancellation, with an optional absolute deadline.
-class TestContext {
- public:
-  explicit TestContext(bool cancelled = false, std::int64_t deadline_unix_ms = 0) : cancelled_(cancelled) {
-    ctx_.struct_size = sizeof(nexus_call_context);
-    ctx_.host_data = this;
-    ctx_.request_id = nexus_str{"req-sql", 7};
-    ctx_.deadline_unix_ms = deadline_unix_ms;
-    ctx_.callback_is_cancelled = [](void* self) -> int { return static_cast<TestContext*>(self)->cancelled_ ? 1 : 0; };
-    ctx_.callback_progress = [](void*, double, double, nexus_str) {};
-    ctx_.callback_log = [](void*, nexus_log_level, nexus_str) {};
-    ctx_.callback_set_error = [](void* self, nexus_str m) {
-      static_cast<TestContext*>(self)->error_.assign(m.data, m.size);
-    };
-  }
-  const nexus_call_context* get() const { return &ctx_; }
-  const std::string& error() const { return error_; }
-
- private:
-  bool cancelled_;
-  std::string error_;
-  nexus_call_context ctx_{};
-};
-
-class StringWriter {
- public:
-  StringWriter()
-      : w_{sizeof(nexus_writer), this, [](void* self, const void* d, size_t n) {
-             static_cast<StringWriter*>(self)->data_.append(static_cast<const char*>(d), n);
-             return NEXUS_OK;
-           }} {}
-  const nexus_writer* get() const { return &w_; }
-  const std::string& str() const { return data_; }
-
- private:
-  nexus_writer w_;
-  std::string data_;
-};
-
-struct Outcome {
-  nexus_status status = NEXUS_INTERNAL;
-  std::string error;
-  json result;
-  bool is_error() const { return result.value("isError", false); }
-  std::string text() const { return result["content"][0].value("text", ""); }
-};
-
 class SqlTest : public ::testing::Test {
  protected:
   void SetUp() override {
