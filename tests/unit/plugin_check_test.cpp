@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include "support/temp_dir.hpp"
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -88,22 +90,6 @@ void expect_summary(const std::string& output, bool all_passed) {
     EXPECT_NE(m[3], "0") << output;
   }
 }
-
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "nexus-plugin-check-test-XXXXXX").string();
-    path_ = mkdtemp(pattern.data()) ? pattern : std::string();
-  }
-  ~TempDir() {
-    std::error_code ec;
-    if (!path_.empty()) fs::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 std::string sha256_hex(const std::string& text) {
   unsigned char digest[EVP_MAX_MD_SIZE];
@@ -185,11 +171,9 @@ void expect_all_pass(const KitRun& r) {
 }
 
 TEST(PluginCheck, FsPassesWithTwoRoots) {
-  TempDir a, b;
-  ASSERT_FALSE(a.path().empty());
-  ASSERT_FALSE(b.path().empty());
-  const KitRun r = run_kit({plugin("fs"), "--instance-config", R"({"root": ")" + a.path() + R"("})", "--second-config",
-                            R"({"root": ")" + b.path() + R"("})"});
+  const nexus::test::TempDir a, b;
+  const KitRun r = run_kit({plugin("fs"), "--instance-config", R"({"root": ")" + a.path().string() + R"("})",
+                            "--second-config", R"({"root": ")" + b.path().string() + R"("})"});
   expect_all_pass(r);
   EXPECT_NE(r.output.find("PASS  storage.two_instances"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("PASS  storage.list_pages"), std::string::npos) << r.output;

@@ -14,28 +14,12 @@
 #include <thread>
 
 #include "support/plugin_harness.hpp"
+#include "support/temp_dir.hpp"
 
 namespace nexus::test {
 namespace {
 
 namespace fsys = std::filesystem;
-
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fsys::temp_directory_path() / "nexus-fs-test-XXXXXX").string();
-    if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fsys::remove_all(path_, ec);
-  }
-  const fsys::path& path() const { return path_; }
-
- private:
-  fsys::path path_;
-};
 
 std::string fs_config(const fsys::path& root, bool fsync = false) {
   // fsync off keeps the suite fast; the fsync path is covered by FsyncOnWorks.

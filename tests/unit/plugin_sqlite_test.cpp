@@ -17,28 +17,12 @@
 
 #include "../../plugins/sqlite/key_range.hpp"  // header-only; tested directly below
 #include "support/plugin_harness.hpp"
+#include "support/temp_dir.hpp"
 
 namespace nexus::test {
 namespace {
 
 namespace fsys = std::filesystem;
-
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fsys::temp_directory_path() / "nexus-sqlite-test-XXXXXX").string();
-    if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fsys::remove_all(path_, ec);
-  }
-  const fsys::path& path() const { return path_; }
-
- private:
-  fsys::path path_;
-};
 
 // synchronous=normal keeps the suite fast; "full" is covered by its own test.
 std::string sqlite_config(const fsys::path& file, nlohmann::json extra = nlohmann::json::object()) {
