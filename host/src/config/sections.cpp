@@ -180,7 +180,8 @@ std::vector<std::string> read_string_list(const json& v, const Reader& r, const 
 McpConfig read_mcp(const json& v, const Reader& r) {
   const std::string path = "/mcp";
   r.expect_keys(v, path,
-                {"session_key", "allowed_origins", "allowed_hosts", "request_timeout_ms", "page_size", "server_name"});
+                {"session_key", "allowed_origins", "allowed_hosts", "request_timeout_ms", "page_size", "server_name",
+                 "resource_metadata"});
   McpConfig mcp;
   if (v.contains("session_key")) {
     const std::string p = child_path(path, "session_key");
@@ -197,6 +198,19 @@ McpConfig read_mcp(const json& v, const Reader& r) {
     mcp.request_timeout_ms = r.integer(v["request_timeout_ms"], child_path(path, "request_timeout_ms"), 1, 3600000);
   if (v.contains("page_size")) mcp.page_size = r.integer(v["page_size"], child_path(path, "page_size"), 1, 10000);
   if (v.contains("server_name")) mcp.server_name = r.non_empty_string(v["server_name"], child_path(path, "server_name"));
+  if (v.contains("resource_metadata")) {
+    const std::string p = child_path(path, "resource_metadata");
+    const json& m = v["resource_metadata"];
+    if (!m.is_object()) r.fail(p, "expected an object like {\"resource\": \"https://mcp.example.com/mcp\", "
+                                  "\"authorization_servers\": [\"https://issuer.example.com\"]}");
+    const std::string resource = m.contains("resource") ? r.non_empty_string(m["resource"], child_path(p, "resource"))
+                                                        : (r.fail(child_path(p, "resource"), "is required"), std::string());
+    if (resource.rfind("https://", 0) != 0 && resource.rfind("http://", 0) != 0)
+      r.fail(child_path(p, "resource"), "must be an http(s) URL, the address clients use for /mcp");
+    if (!m.contains("authorization_servers")) r.fail(child_path(p, "authorization_servers"), "is required");
+    read_string_list(m["authorization_servers"], r, child_path(p, "authorization_servers"));
+    mcp.resource_metadata = m;
+  }
   return mcp;
 }
 

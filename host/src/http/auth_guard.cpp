@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "http/errors.hpp"
+#include "http/protected_resource.hpp"
 #include "http/scopes.hpp"
 #include "nexus/host/runtime.hpp"
 
@@ -16,9 +17,15 @@ namespace {
 
 constexpr const char* kChallenge = "Bearer realm=\"nexus\"";
 
-Reply unauthenticated(const std::string& message) {
+// The 401 challenge; for MCP it names the RFC 9728 metadata when configured,
+// which is how MCP clients discover the authorization server.
+Reply unauthenticated(const Runtime& runtime, const std::string& group, const std::string& message) {
   Reply r = error_reply(NEXUS_UNAUTHENTICATED, message);
-  r.header("WWW-Authenticate", kChallenge);
+  std::string challenge = kChallenge;
+  if (group == "mcp") {
+    if (auto url = protected_resource_url(runtime.config().mcp)) challenge += ", resource_metadata=\"" + *url + "\"";
+  }
+  r.header("WWW-Authenticate", challenge);
   return r;
 }
 
@@ -105,12 +112,12 @@ std::variant<Principal, Reply> authenticate(const Runtime& runtime, const HttpRe
     }
     if (decision == NEXUS_AUTH_ALLOW) return to_principal(name, principal_json, request);
     if (decision == NEXUS_AUTH_DENY) {
-      return unauthenticated(outcome.message.empty() ? "credentials rejected by auth instance '" + name + "'"
+      return unauthenticated(runtime, group, outcome.message.empty() ? "credentials rejected by auth instance '" + name + "'"
                                                      : outcome.message);
     }
     // ABSTAIN (or an unknown decision, treated alike): ask the next one.
   }
-  return unauthenticated("no credentials: send Authorization: Bearer <key> or X-API-Key");
+  return unauthenticated(runtime, group, "no credentials: send Authorization: Bearer <key> or X-API-Key");
 }
 
 std::optional<Reply> require_scope(const Principal& principal, std::string_view required, const HttpRequest& request) {

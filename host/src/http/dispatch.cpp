@@ -4,6 +4,8 @@
 #include "http/admin_routes.hpp"
 #include "http/auth_guard.hpp"
 #include "http/health_routes.hpp"
+#include "http/protected_resource.hpp"
+#include "nexus/host/runtime.hpp"
 #include "http/router.hpp"
 #include "http/storage_routes.hpp"
 #include "http/tokens_routes.hpp"
@@ -16,6 +18,7 @@ Reply dispatch(const Runtime& runtime, const HttpRequest& request, const Dispatc
   const Route& route = std::get<Route>(matched);
 
   if (auto wrong_method = check_method(route, request.method, request.path)) return std::move(*wrong_method);
+  if (route.kind == RouteKind::protected_resource) return protected_resource_reply(runtime.config().mcp, request.path);
 
   auto auth = authenticate(runtime, request, route.group);
   if (auto* reply = std::get_if<Reply>(&auth)) return std::move(*reply);
@@ -38,6 +41,8 @@ Reply dispatch(const Runtime& runtime, const HttpRequest& request, const Dispatc
       return handle_storage(ctx, route);
     case RouteKind::tokens:
       return handle_tokens(ctx, route);
+    case RouteKind::protected_resource:
+      break;  // answered above, before authentication
   }
   return Reply{};  // unreachable: every RouteKind is handled above
 }

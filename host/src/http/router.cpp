@@ -47,6 +47,10 @@ std::variant<Route, Reply> match_path(std::string_view raw_path) {
   if (raw_path == "/v1/plugins") return Route{RouteKind::plugins, "admin", {}, {}};
   if (raw_path == "/v1/instances") return Route{RouteKind::instances, "admin", {}, {}};
   if (raw_path == "/v1/tokens") return Route{RouteKind::tokens, "tokens", {}, {}};
+  // RFC 9728 metadata is public by definition: clients read it before they
+  // have credentials. No route group, no auth.
+  if (raw_path.starts_with("/.well-known/oauth-protected-resource"))
+    return Route{RouteKind::protected_resource, "", {}, {}};
   if (raw_path.starts_with(kStoragePrefix)) return match_storage(raw_path);
   return not_found_path(raw_path);
 }

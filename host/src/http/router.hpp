@@ -14,7 +14,7 @@
 
 namespace nexus::host::http {
 
-enum class RouteKind { health, ready, plugins, instances, storage_object, storage_list, tokens };
+enum class RouteKind { health, ready, plugins, instances, storage_object, storage_list, tokens, protected_resource };
 
 struct Route {
   RouteKind kind;

@@ -71,6 +71,11 @@ struct McpConfig {
   unsigned request_timeout_ms = 60000;  // per tools/call (the platform's MCP_REQUEST_TIMEOUT)
   unsigned page_size = 100;             // tools/list, resources/list, prompts/list page size
   std::string server_name = "nexus";    // serverInfo.name in initialize
+  // RFC 9728 protected-resource metadata, served at
+  // /.well-known/oauth-protected-resource[/path] and named in the
+  // WWW-Authenticate of /mcp 401s so clients find the authorization server.
+  // An object with "resource" (the MCP URL) and "authorization_servers".
+  std::optional<nlohmann::json> resource_metadata;
 };
 
 struct Config {
