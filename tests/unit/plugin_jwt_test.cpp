@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "support/http_client.hpp"
+#include "support/oidc_issuer.hpp"
 #include "support/peers.hpp"
 #include "support/plugin_harness.hpp"
 
@@ -25,46 +26,6 @@ using nlohmann::json;
 std::int64_t unix_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
-
-// The OIDC issuer peer and its control API.
-class OidcIssuer {
- public:
-  OidcIssuer() : process_(node_script_options("oidc_server.mjs")), http_(static_cast<std::uint16_t>(process_.port())) {}
-
-  std::string url() const { return process_.url(); }
-
-  // A token from key `kid` with `claims` merged over the defaults (iss, iat,
-  // exp in an hour, nbf), `remove` claims deleted, `header` merged.
-  std::string token(const std::string& kid, const json& claims = json::object(), const json& header = json::object(),
-                    const std::vector<std::string>& remove = {}, std::optional<int> expires_in = std::nullopt) const {
-    json req = {{"kid", kid}, {"claims", claims}, {"header", header}, {"remove", remove}};
-    if (expires_in) req["expiresIn"] = *expires_in;
-    return post("/__control/token", req).at("token").get<std::string>();
-  }
-  std::string hs256_confusion(const std::string& kid, const json& claims) const {
-    return post("/__control/hs256-confusion", {{"kid", kid}, {"claims", claims}}).at("token").get<std::string>();
-  }
-  json add_key(const std::string& alg, const std::string& kid) const {
-    return post("/__control/keys", {{"alg", alg}, {"kid", kid}});
-  }
-  void set_keys_up(bool up) const { post("/__control/jwks", {{"up", up}}); }
-  int jwks_fetches() const {
-    const auto r = http_.get("/__control/stats");
-    if (r.status != 200) throw std::runtime_error("oidc stats: " + r.error + r.body);
-    return json::parse(r.body).at("jwks").get<int>();
-  }
-
- private:
-  json post(const std::string& path, const json& body) const {
-    const std::string b = body.dump();
-    const auto r = http_.request("POST", path, {{"content-type", "application/json"}}, b, 30);
-    if (r.status != 200)
-      throw std::runtime_error("oidc control " + path + ": HTTP " + std::to_string(r.status) + " " + r.error + r.body);
-    return json::parse(r.body);
-  }
-  PeerProcess process_;
-  HttpClient http_;
-};
 
 // Replaces the header of a compact JWS (the signature is kept: forged).
 std::string with_header(const std::string& token, const json& header) {

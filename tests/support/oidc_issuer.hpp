@@ -1,0 +1,60 @@
+// support/oidc_issuer.hpp — a real OIDC issuer for tests: oauth2-mock-server
+// on 127.0.0.1 (tests/peers/oidc_server.mjs) with RS256, ES256 and PS256
+// keys, and its control API to mint tokens with any claims, add keys, take
+// the JWKS down and count fetches.
+#pragma once
+
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "support/http_client.hpp"
+#include "support/peers.hpp"
+
+namespace nexus::test {
+
+// The OIDC issuer peer and its control API.
+class OidcIssuer {
+ public:
+  OidcIssuer() : process_(node_script_options("oidc_server.mjs")), http_(static_cast<std::uint16_t>(process_.port())) {}
+
+  std::string url() const { return process_.url(); }
+
+  // A token from key `kid` with `claims` merged over the defaults (iss, iat,
+  // exp in an hour, nbf), `remove` claims deleted, `header` merged.
+  std::string token(const std::string& kid, const nlohmann::json& claims = nlohmann::json::object(),
+                    const nlohmann::json& header = nlohmann::json::object(),
+                    const std::vector<std::string>& remove = {}, std::optional<int> expires_in = std::nullopt) const {
+    nlohmann::json req = {{"kid", kid}, {"claims", claims}, {"header", header}, {"remove", remove}};
+    if (expires_in) req["expiresIn"] = *expires_in;
+    return post("/__control/token", req).at("token").get<std::string>();
+  }
+  std::string hs256_confusion(const std::string& kid, const nlohmann::json& claims) const {
+    return post("/__control/hs256-confusion", {{"kid", kid}, {"claims", claims}}).at("token").get<std::string>();
+  }
+  nlohmann::json add_key(const std::string& alg, const std::string& kid) const {
+    return post("/__control/keys", {{"alg", alg}, {"kid", kid}});
+  }
+  void set_keys_up(bool up) const { post("/__control/jwks", {{"up", up}}); }
+  int jwks_fetches() const {
+    const auto r = http_.get("/__control/stats");
+    if (r.status != 200) throw std::runtime_error("oidc stats: " + r.error + r.body);
+    return nlohmann::json::parse(r.body).at("jwks").get<int>();
+  }
+
+ private:
+  nlohmann::json post(const std::string& path, const nlohmann::json& body) const {
+    const std::string b = body.dump();
+    const auto r = http_.request("POST", path, {{"content-type", "application/json"}}, b, 30);
+    if (r.status != 200)
+      throw std::runtime_error("oidc control " + path + ": HTTP " + std::to_string(r.status) + " " + r.error + r.body);
+    return nlohmann::json::parse(r.body);
+  }
+  PeerProcess process_;
+  HttpClient http_;
+};
+
+}  // namespace nexus::test
