@@ -18,72 +18,15 @@
 
 #include <nlohmann/json.hpp>
 
+#include "nexus/sdk/base64url.hpp"
+
 namespace nexus::sdk::jose {
 
 // ---- base64url -----------------------------------------------------------
 
-inline std::string base64url_encode(std::string_view bytes) {
-  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out;
-  out.reserve((bytes.size() * 4 + 2) / 3);
-  std::size_t i = 0;
-  for (; i + 3 <= bytes.size(); i += 3) {
-    const std::uint32_t v = (std::uint32_t(std::uint8_t(bytes[i])) << 16) |
-                            (std::uint32_t(std::uint8_t(bytes[i + 1])) << 8) | std::uint8_t(bytes[i + 2]);
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
-    out += kAlphabet[(v >> 6) & 63];
-    out += kAlphabet[v & 63];
-  }
-  const std::size_t rest = bytes.size() - i;
-  if (rest == 1) {
-    const std::uint32_t v = std::uint32_t(std::uint8_t(bytes[i])) << 16;
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
-  } else if (rest == 2) {
-    const std::uint32_t v =
-        (std::uint32_t(std::uint8_t(bytes[i])) << 16) | (std::uint32_t(std::uint8_t(bytes[i + 1])) << 8);
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
-    out += kAlphabet[(v >> 6) & 63];
-  }
-  return out;
-}
-
-namespace detail {
-inline int base64url_value(char c) noexcept {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '-') return 62;
-  if (c == '_') return 63;
-  return -1;
-}
-}  // namespace detail
-
-// Decodes unpadded base64url. nullopt on any character outside the
-// alphabet, on padding, on an impossible length, and on a non-canonical
-// tail (unused low bits set): otherwise two different strings would decode
-// to the same signature, and "tampered token" would sometimes verify.
-inline std::optional<std::string> base64url_decode(std::string_view text) {
-  if (text.size() % 4 == 1) return std::nullopt;
-  std::string out;
-  out.reserve(text.size() * 3 / 4);
-  std::uint32_t acc = 0;
-  int bits = 0;
-  for (char c : text) {
-    const int v = detail::base64url_value(c);
-    if (v < 0) return std::nullopt;
-    acc = (acc << 6) | static_cast<std::uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((acc >> bits) & 0xff);
-    }
-  }
-  if (bits > 0 && (acc & ((1u << bits) - 1)) != 0) return std::nullopt;
-  return out;
-}
+// One strict base64url for cursors and tokens alike (nexus/sdk/base64url.hpp).
+using ::nexus::sdk::base64url_decode;
+using ::nexus::sdk::base64url_encode;
 
 // ---- compact JWS ---------------------------------------------------------
 
@@ -104,7 +47,7 @@ inline std::optional<JwsParts> split_compact(std::string_view token) {
   JwsParts p{token.substr(0, d1), token.substr(d1 + 1, d2 - d1 - 1), token.substr(d2 + 1), token.substr(0, d2)};
   if (p.header_b64.empty() || p.payload_b64.empty()) return std::nullopt;
   for (char c : token)
-    if (c != '.' && detail::base64url_value(c) < 0) return std::nullopt;
+    if (c != '.' && ::nexus::sdk::detail::base64url_value(c) < 0) return std::nullopt;
   return p;
 }
 
