@@ -9,6 +9,7 @@ PACKAGES=(
   libboost-dev libboost-program-options-dev libpistache-dev nlohmann-json3-dev
   libssl-dev libcurl4-openssl-dev libspdlog-dev libvalijson-dev libsqlite3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  pocketsphinx pocketsphinx-en-us libpocketsphinx-dev libsphinxbase-dev espeak-ng sox
 )
 
 missing=()

@@ -142,6 +142,9 @@ const nexus_storage_v1* PluginInstance::storage() const {
   return static_cast<const nexus_storage_v1*>(descriptor_->on_get_interface(NEXUS_STORAGE_V1));
 }
 const nexus_auth_v1* PluginInstance::auth() const { return static_cast<const nexus_auth_v1*>(descriptor_->on_get_interface(NEXUS_AUTH_V1)); }
+const nexus_transcription_v1* PluginInstance::transcription() const {
+  return static_cast<const nexus_transcription_v1*>(descriptor_->on_get_interface(NEXUS_TRANSCRIPTION_V1));
+}
 
 StorageClient::StorageClient(const PluginInstance& instance) : instance_(instance), vt_(instance.storage()) {
   if (!vt_) throw std::runtime_error("instance does not provide " NEXUS_STORAGE_V1);

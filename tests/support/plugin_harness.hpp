@@ -71,6 +71,7 @@ class PluginInstance {
   void* handle() const noexcept { return instance_; }
   const nexus_storage_v1* storage() const;  // nullptr if not provided
   const nexus_auth_v1* auth() const;
+  const nexus_transcription_v1* transcription() const;
   LogRecorder& log() const noexcept { return *log_; }
 
  private:
