@@ -10,6 +10,7 @@ PACKAGES=(
   libssl-dev libcurl4-openssl-dev libspdlog-dev libvalijson-dev libsqlite3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   pocketsphinx pocketsphinx-en-us libpocketsphinx-dev libsphinxbase-dev espeak-ng sox
+  prometheus
 )
 
 missing=()

@@ -21,6 +21,9 @@ constexpr const char* kUsage = R"(Usage:
 
 Serves the plugins and instances named in a config file over HTTP until
 SIGTERM or SIGINT, then stops gracefully (in-flight requests finish).
+SIGHUP re-reads the config file and reloads it without dropping requests:
+changed instances are re-created, unchanged ones kept; an invalid config is
+refused and the running one stays (see docs/operations.md).
 
 Commands:
   (none)                   serve

@@ -14,17 +14,6 @@
 
 namespace nexus::host {
 
-namespace {
-
-spdlog::level::level_enum parse_level(const std::string& level) {
-  if (level == "trace") return spdlog::level::trace;
-  if (level == "debug") return spdlog::level::debug;
-  if (level == "info") return spdlog::level::info;
-  if (level == "warn") return spdlog::level::warn;
-  if (level == "error") return spdlog::level::err;
-  throw std::invalid_argument("log level '" + level + "' is not one of trace, debug, info, warn, error");
-}
-
 // "2025-01-31T12:00:00.123Z": UTC, so lines from several hosts sort together.
 std::string utc_timestamp(std::chrono::system_clock::time_point t) {
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count() % 1000;
@@ -36,6 +25,18 @@ std::string utc_timestamp(std::chrono::system_clock::time_point t) {
   std::snprintf(buf + n, sizeof buf - n, ".%03dZ", static_cast<int>(ms));
   return buf;
 }
+
+namespace {
+
+spdlog::level::level_enum parse_level(const std::string& level) {
+  if (level == "trace") return spdlog::level::trace;
+  if (level == "debug") return spdlog::level::debug;
+  if (level == "info") return spdlog::level::info;
+  if (level == "warn") return spdlog::level::warn;
+  if (level == "error") return spdlog::level::err;
+  throw std::invalid_argument("log level '" + level + "' is not one of trace, debug, info, warn, error");
+}
+
 
 // One JSON object per line. nlohmann does the escaping (quotes, control
 // characters, invalid UTF-8 replaced) so a message can never break a line

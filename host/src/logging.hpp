@@ -4,6 +4,7 @@
 // and the format every logger created afterwards inherits.
 #pragma once
 
+#include <chrono>
 #include <string>
 
 namespace nexus::host {
@@ -14,5 +15,9 @@ namespace nexus::host {
 // Call it before starting threads that log. Never pass secrets to a log call:
 // nothing here can tell them apart.
 void setup_logging(const std::string& level, const std::string& format);
+
+// "2025-01-31T12:00:00.123Z": UTC with milliseconds, so lines (and job
+// timestamps) from several hosts sort together.
+std::string utc_timestamp(std::chrono::system_clock::time_point t);
 
 }  // namespace nexus::host

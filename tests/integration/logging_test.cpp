@@ -34,7 +34,7 @@ TEST(Logging, JsonFormatWritesOneObjectPerLineAndNeverTheKey) {
   const std::string logs = nexusd.stdout_text() + nexusd.stderr_text();
   std::istringstream lines(logs);
   std::string line;
-  int json_lines = 0, access_lines = 0;
+  int json_lines = 0, access_lines = 0, attributed = 0;
   while (std::getline(lines, line)) {
     if (line.empty()) continue;
     const auto j = nlohmann::json::parse(line, nullptr, false);
@@ -43,11 +43,22 @@ TEST(Logging, JsonFormatWritesOneObjectPerLineAndNeverTheKey) {
     ++json_lines;
     if (j["msg"].get<std::string>().find("/v1/storage/mem/a.txt") != std::string::npos) {
       ++access_lines;
-      EXPECT_NE(j["msg"].get<std::string>().find("req-"), std::string::npos) << line;
+      const std::string msg = j["msg"];
+      EXPECT_NE(msg.find("request_id=req-"), std::string::npos) << line;
+      EXPECT_NE(msg.find(" route=storage_object "), std::string::npos) << line;
+      // Who asked, by subject: the two accepted requests; the refused one has none.
+      if (msg.find(" status=200 ") != std::string::npos) {
+        EXPECT_TRUE(msg.ends_with(" principal=apikey:t")) << line;
+        ++attributed;
+      } else {
+        EXPECT_NE(msg.find(" status=401 "), std::string::npos) << line;
+        EXPECT_TRUE(msg.ends_with(" principal=-")) << line;
+      }
     }
   }
   EXPECT_GT(json_lines, 3);
   EXPECT_EQ(access_lines, 3);
+  EXPECT_EQ(attributed, 2);
   EXPECT_EQ(logs.find(kKey), std::string::npos);
   EXPECT_EQ(logs.find("wrong-key-must-not-be-logged"), std::string::npos);
 }

@@ -1,7 +1,10 @@
 // support/speech_audio.hpp — test audio made during the test run, never
 // downloaded: espeak-ng speaks a sentence, sox converts it to the WAV format
 // a test needs (rate, channels, sample encoding). Both come from Debian
-// (scripts/deps.sh installs them).
+// (scripts/deps.sh installs them). sox runs with -R (repeatable): it dithers
+// when it lowers the resolution, and without a fixed seed the same sentence
+// would differ by a bit from run to run — enough to move a decoder's
+// borderline decision and make a test flaky.
 #pragma once
 
 #include <cstdlib>
@@ -35,7 +38,7 @@ inline void make_speech_wav(const std::string& text, const std::filesystem::path
   const std::string raw = out.string() + ".espeak.wav";
   std::string cmd = "espeak-ng -v en-us -s 150 -w " + shell_quote(raw) + " " + shell_quote(text) + " 2>/dev/null";
   if (std::system(cmd.c_str()) != 0) throw std::runtime_error("espeak-ng failed: " + cmd);
-  cmd = "sox " + shell_quote(raw) + " -r " + std::to_string(format.rate) + " -c " + std::to_string(format.channels) +
+  cmd = "sox -R " + shell_quote(raw) + " -r " + std::to_string(format.rate) + " -c " + std::to_string(format.channels) +
         " -b " + std::to_string(format.bits) + " -e " + format.encoding + " " + shell_quote(out.string());
   if (pad_seconds > 0) cmd += " pad 0 " + std::to_string(pad_seconds);
   cmd += " 2>/dev/null";
@@ -47,7 +50,7 @@ inline void make_speech_wav(const std::string& text, const std::filesystem::path
 // Several sentences one after another (sox concatenation), e.g. to build a
 // 60-second call from short phrases.
 inline void concat_wavs(const std::vector<std::filesystem::path>& parts, const std::filesystem::path& out) {
-  std::string cmd = "sox";
+  std::string cmd = "sox -R";
   for (const auto& p : parts) cmd += " " + shell_quote(p.string());
   cmd += " " + shell_quote(out.string()) + " 2>/dev/null";
   if (std::system(cmd.c_str()) != 0) throw std::runtime_error("sox failed: " + cmd);

@@ -173,10 +173,18 @@ TEST(ParseConfig, InterpolatesBeforeStructuralChecks) {
   EXPECT_EQ(c.instances.at(0).config["root"], "/data");
 }
 
-TEST(ParseConfig, InterpolatedNumberForIntegerFieldIsATypeErrorWithHint) {
-  const std::string msg = parse_error(R"({"http": {"threads": "${T}"}})", env_of({{"T", "8"}}));
-  EXPECT_EQ(msg.rfind("/etc/nexus/cfg.json: /http/threads: expected an integer, got string", 0), 0u) << msg;
-  EXPECT_NE(msg.find("without quotes"), std::string::npos) << msg;
+// Host integer settings take a string of digits, so they can come from the
+// environment: "max_workers": "${MAX_WORKERS:-16}".
+TEST(ParseConfig, InterpolatedDigitsFillAHostIntegerField) {
+  const Config c = parse(R"({"http": {"threads": "${T}", "max_workers": "${MAX_WORKERS:-16}"}})", env_of({{"T", "8"}}));
+  EXPECT_EQ(c.http.threads, 8u);
+  EXPECT_EQ(c.http.max_workers, 16u);
+  EXPECT_EQ(parse_error(R"({"http": {"threads": "${T}"}})", env_of({{"T", "eight"}})),
+            "/etc/nexus/cfg.json: /http/threads: expected an integer, got the string 'eight'");
+  EXPECT_EQ(parse_error(R"({"http": {"threads": "${T}"}})", env_of({{"T", "-2"}})),
+            "/etc/nexus/cfg.json: /http/threads: expected an integer, got the string '-2'");
+  EXPECT_EQ(parse_error(R"({"http": {"threads": "${T}"}})", env_of({{"T", "0"}})),
+            "/etc/nexus/cfg.json: /http/threads: expected an integer from 1 to 1024, got 0");
 }
 
 // --- structure --------------------------------------------------------------
@@ -238,7 +246,7 @@ TEST(ParseConfig, RootMustBeObject) {
 TEST(ParseConfig, UnknownTopLevelKeyListsKnownAndSuggests) {
   EXPECT_EQ(parse_error(R"({"htp": {}})"),
             "/etc/nexus/cfg.json: /htp: unknown key 'htp' (known: $schema, http, instances, logging, mcp, plugin_dirs, "
-            "plugins, routes, state_dir); did you mean 'http'?");
+            "plugins, routes, state_dir, transcription); did you mean 'http'?");
 }
 
 TEST(ParseConfig, AcceptsASchemaKeyForEditors) {
@@ -248,6 +256,7 @@ TEST(ParseConfig, AcceptsASchemaKeyForEditors) {
 TEST(ParseConfig, UnknownKeysInEverySection) {
   EXPECT_NE(parse_error(R"({"http": {"listne": "x"}})")
                 .find("/etc/nexus/cfg.json: /http/listne: unknown key 'listne' (known: listen, max_body_bytes, "
+                      "max_workers, min_workers, queue_limit, request_timeout_ms, retry_after_seconds, "
                       "shutdown_grace_seconds, threads)"),
             std::string::npos);
   EXPECT_NE(parse_error(R"({"logging": {"lvl": "x"}})").find(": /logging/lvl: unknown key 'lvl'"), std::string::npos);
@@ -262,7 +271,7 @@ TEST(ParseConfig, UnknownKeysInEverySection) {
 
 TEST(ParseConfig, WrongTypesNamePathAndBothTypes) {
   EXPECT_EQ(parse_error(R"({"http": {"threads": "4x"}})"),
-            "/etc/nexus/cfg.json: /http/threads: expected an integer, got string");
+            "/etc/nexus/cfg.json: /http/threads: expected an integer, got the string '4x'");
   EXPECT_EQ(parse_error(R"({"http": {"threads": 1.5}})"),
             "/etc/nexus/cfg.json: /http/threads: expected an integer, got number");
   EXPECT_EQ(parse_error(R"({"http": []})"), "/etc/nexus/cfg.json: /http: expected an object, got array");

@@ -66,6 +66,16 @@ bool Reader::boolean(const nlohmann::json& v, std::string_view path) const {
 
 std::uint64_t Reader::integer(const nlohmann::json& v, std::string_view path, std::uint64_t min,
                               std::uint64_t max) const {
+  // A string of digits is accepted too: that is what "${MAX_WORKERS:-16}"
+  // interpolates to, and integer settings should come from the environment
+  // as easily as strings do.
+  if (v.is_string()) {
+    const std::string& text = v.get_ref<const std::string&>();
+    const bool digits = !text.empty() && text.size() <= 19 &&
+                        text.find_first_not_of("0123456789") == std::string::npos;
+    if (!digits) fail(path, "expected an integer, got the string '" + text.substr(0, 40) + "'");
+    return integer(nlohmann::json(std::stoull(text)), path, min, max);
+  }
   if (!v.is_number_integer()) wrong_type(v, path, "an integer");
   const bool negative = v.is_number_integer() && !v.is_number_unsigned() && v.get<std::int64_t>() < 0;
   const std::uint64_t n = negative ? 0 : v.get<std::uint64_t>();

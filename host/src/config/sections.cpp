@@ -19,7 +19,8 @@ namespace {
 
 // "$schema" is accepted (and ignored) so editors can point at a schema file.
 const std::vector<std::string> kTopLevelKeys = {"$schema",   "http",   "logging",  "plugin_dirs",
-                                                "plugins",   "instances", "routes", "state_dir", "mcp"};
+                                                "plugins",   "instances", "routes", "state_dir", "mcp",
+                                                "transcription"};
 const std::vector<std::string> kRouteGroups = {"health", "storage", "admin",  "transcription",
                                                "tokens", "mcp",     "metrics"};
 const std::vector<std::string> kLogLevels = {"trace", "debug", "info", "warn", "error"};
@@ -37,7 +38,9 @@ fs::path resolve(const fs::path& base_dir, const std::string& p) {
 
 HttpConfig read_http(const json& v, const Reader& r) {
   const std::string path = "/http";
-  r.expect_keys(v, path, {"listen", "max_body_bytes", "threads", "shutdown_grace_seconds"});
+  r.expect_keys(v, path,
+                {"listen", "max_body_bytes", "threads", "shutdown_grace_seconds", "min_workers", "max_workers",
+                 "queue_limit", "retry_after_seconds", "request_timeout_ms"});
   HttpConfig http;
   if (v.contains("listen")) {
     const std::string p = child_path(path, "listen");
@@ -53,6 +56,17 @@ HttpConfig read_http(const json& v, const Reader& r) {
     http.shutdown_grace_seconds =
         r.integer(v["shutdown_grace_seconds"], child_path(path, "shutdown_grace_seconds"), 0, 3600);
   }
+  if (v.contains("min_workers")) http.min_workers = r.integer(v["min_workers"], child_path(path, "min_workers"), 1, 4096);
+  if (v.contains("max_workers")) http.max_workers = r.integer(v["max_workers"], child_path(path, "max_workers"), 1, 4096);
+  if (http.min_workers > http.max_workers)
+    r.fail(child_path(path, "min_workers"), "min_workers (" + std::to_string(http.min_workers) +
+                                                ") is larger than max_workers (" + std::to_string(http.max_workers) +
+                                                "); raise max_workers or lower min_workers");
+  if (v.contains("queue_limit")) http.queue_limit = r.integer(v["queue_limit"], child_path(path, "queue_limit"), 0, 1000000);
+  if (v.contains("retry_after_seconds"))
+    http.retry_after_seconds = r.integer(v["retry_after_seconds"], child_path(path, "retry_after_seconds"), 1, 3600);
+  if (v.contains("request_timeout_ms"))
+    http.request_timeout_ms = r.integer(v["request_timeout_ms"], child_path(path, "request_timeout_ms"), 1, 86400000);
   return http;
 }
 
@@ -236,6 +250,7 @@ Config read_sections(const json& doc, const Reader& r, const fs::path& base_dir,
   if (doc.contains("instances")) cfg.instances = read_instances(doc["instances"], r);
   if (doc.contains("routes")) cfg.routes = read_routes(doc["routes"], r, cfg.instances);
   if (doc.contains("mcp")) cfg.mcp = read_mcp(doc["mcp"], r);
+  if (doc.contains("transcription")) cfg.transcription = read_transcription(doc["transcription"], r, cfg.instances);
   cfg.state_dir = doc.contains("state_dir") ? resolve(base_dir, r.non_empty_string(doc["state_dir"], "/state_dir"))
                                             : default_state_dir(env);
   return cfg;

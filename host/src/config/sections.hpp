@@ -13,6 +13,12 @@ namespace nexus::host::config_detail {
 
 // `base_dir` anchors relative paths (the config file's folder). Fills every
 // field of Config except `source`.
+// "transcription" (transcription_section.cpp). Instance names must exist
+// in `instances`; whether they provide the right interface is checked when
+// the server starts, once plugins are loaded.
+TranscriptionConfig read_transcription(const nlohmann::json& v, const Reader& reader,
+                                       const std::vector<InstanceConfig>& instances);
+
 Config read_sections(const nlohmann::json& doc, const Reader& reader, const std::filesystem::path& base_dir,
                      const EnvLookup& env);
 

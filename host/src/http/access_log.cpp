@@ -22,12 +22,25 @@ std::string printable(std::string_view s) {
   return out;
 }
 
+// A logfmt value: bare when it is a plain token, else quoted with '"' and
+// '\' escaped.
+std::string logfmt(std::string_view v) {
+  const std::string p = printable(v.empty() ? std::string_view("-") : v);
+  if (p.find_first_of(" \"=\\") == std::string::npos) return p;
+  std::string out = "\"";
+  for (char c : p) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
 }  // namespace
 
-void log_access(std::string_view method, std::string_view path, int status, std::size_t body_bytes, double duration_ms,
-                std::string_view request_id) {
-  spdlog::info("http {} {} {} {}B {:.1f}ms {}", printable(method), printable(path), status, body_bytes, duration_ms,
-               request_id);
+void log_access(const AccessRecord& r) {
+  spdlog::info("http method={} path={} route={} status={} bytes={} ms={:.1f} request_id={} principal={}",
+               logfmt(r.method), logfmt(r.path), logfmt(r.route), r.status, r.body_bytes, r.duration_ms,
+               logfmt(r.request_id), logfmt(r.principal));
 }
 
 }  // namespace nexus::host::http

@@ -23,7 +23,7 @@ Reply unauthenticated(const Runtime& runtime, const std::string& group, const st
   Reply r = error_reply(NEXUS_UNAUTHENTICATED, message);
   std::string challenge = kChallenge;
   if (group == "mcp") {
-    if (auto url = protected_resource_url(runtime.config().mcp)) challenge += ", resource_metadata=\"" + *url + "\"";
+    if (auto url = protected_resource_url(runtime.config()->mcp)) challenge += ", resource_metadata=\"" + *url + "\"";
   }
   r.header("WWW-Authenticate", challenge);
   return r;
@@ -77,8 +77,10 @@ std::variant<Principal, Reply> to_principal(const std::string& auth_name, const 
 }  // namespace
 
 std::variant<Principal, Reply> authenticate(const Runtime& runtime, const HttpRequest& request,
-                                            const std::string& group) {
-  const auto& routes = runtime.config().routes;
+                                            const std::string& group, std::int64_t deadline_unix_ms) {
+  // One config for the whole chain, even if a reload swaps it meanwhile.
+  const auto config = runtime.config();
+  const auto& routes = config->routes;
   const auto it = routes.find(group);
   if (it == routes.end()) {
     if (group == "health") return Principal{};  // liveness/readiness probes are public unless configured
@@ -91,6 +93,7 @@ std::variant<Principal, Reply> authenticate(const Runtime& runtime, const HttpRe
   const AuthRequest auth_request = to_auth_request(request, group);
   CallOptions options;
   options.request_id = request.request_id;
+  options.deadline_unix_ms = deadline_unix_ms;
   for (const std::string& name : cfg.auth) {
     nexus_auth_decision decision = NEXUS_AUTH_ABSTAIN;
     std::string principal_json;

@@ -2,6 +2,7 @@
 // may they do this (scopes).
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -28,8 +29,9 @@ struct Principal {
 // is a 401, an auth instance that cannot decide is a 503. A group missing
 // from config is a 404 explaining how to enable it ("health" is public by
 // default).
+// `deadline_unix_ms` (0: none) goes into every auth call's context.
 std::variant<Principal, Reply> authenticate(const Runtime& runtime, const HttpRequest& request,
-                                            const std::string& group);
+                                            const std::string& group, std::int64_t deadline_unix_ms = 0);
 
 // nullopt when `principal` holds a scope allowing `required` (always for a
 // public group); otherwise the 403 reply naming the missing scope.

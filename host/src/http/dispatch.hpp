@@ -3,12 +3,16 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 
 #include "http/exchange.hpp"
 
 namespace nexus::host {
 class Runtime;
+}
+namespace nexus::host::jobs {
+class TranscriptionService;
 }
 
 namespace nexus::host::http {
@@ -17,8 +21,11 @@ struct DispatchOptions {
   std::size_t max_body_bytes = 0;
   bool draining = false;
   std::function<bool()> cancelled;  // becomes CallOptions::cancelled
+  std::int64_t deadline_unix_ms = 0;  // becomes CallOptions::deadline_unix_ms of every plugin call (0: none)
+  jobs::TranscriptionService* transcription = nullptr;  // null: /v1/transcriptions answers 501
 };
 
-Reply dispatch(const Runtime& runtime, const HttpRequest& request, const DispatchOptions& options);
+// `runtime` is not const: POST /v1/admin/reload reloads it.
+Reply dispatch(Runtime& runtime, const HttpRequest& request, const DispatchOptions& options);
 
 }  // namespace nexus::host::http

@@ -42,6 +42,9 @@ struct Reply {
   // (the object's size; the body itself is never sent for HEAD).
   std::optional<std::uint64_t> head_content_length;
   bool close_connection = false;
+  // Who made the request (the principal's subject), for the access log
+  // only; never sent. Empty: unauthenticated or public.
+  std::string log_subject;
 
   Reply& header(std::string name, std::string value) {
     headers.emplace_back(std::move(name), std::move(value));

@@ -143,7 +143,7 @@ struct McpEndpoint::Impl {
   }
 
   static std::string session_key(const Runtime& rt) {
-    if (rt.config().mcp.session_key) return *rt.config().mcp.session_key;
+    if (const auto config = rt.config(); config->mcp.session_key) return *config->mcp.session_key;
     spdlog::warn(
         "mcp: no mcp.session_key in the config; session ids are signed with a random per-process key, so other "
         "replicas (and this one after a restart) will not accept them");
@@ -185,7 +185,7 @@ McpEndpoint::~McpEndpoint() = default;
 
 std::optional<Reply> McpEndpoint::handle(const HttpRequest& request, Pistache::Http::ResponseWriter& writer) {
   Impl& m = *impl_;
-  if (auto r = check_origin_and_host(request, m.runtime.config().mcp)) return std::move(*r);
+  if (auto r = check_origin_and_host(request, m.runtime.config()->mcp)) return std::move(*r);
   if (request.method != "POST" && request.method != "GET" && request.method != "DELETE") {
     Reply r = jsonrpc_error_reply(405, mcp::kInvalidRequest,
                                   "Method Not Allowed: /mcp answers POST (messages), GET (server stream) and DELETE "
@@ -296,9 +296,10 @@ Reply McpEndpoint::Impl::stream_call(const HttpRequest& request, Pistache::Http:
   auto hold = drain.hold_write();  // stop() waits for the call to finish
   const json id = message.id;
   auto job = [this, stream, session, flag, caller, hold, message = std::move(message)] {
+    const Runtime::Pin pin(runtime);  // one runtime snapshot for the whole call
     stream->start(sse_headers(session->id()), kRetryMs);
     std::function<bool()> cancelled = [this, flag] { return flag->load() || cancel_calls.load(); };
-    StreamSink sink(stream, session, cancelled, std::chrono::milliseconds(runtime.config().mcp.request_timeout_ms));
+    StreamSink sink(stream, session, cancelled, std::chrono::milliseconds(runtime.config()->mcp.request_timeout_ms));
     mcp::Exchange ex{*session, sink, *caller, cancelled};
     stream->send(*dispatcher.handle(message, ex));
     session->finish_call(message.id);

@@ -5,7 +5,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <chrono>
+#include <optional>
 
 #include "http/access_log.hpp"
 #include "http/dispatch.hpp"
@@ -13,57 +15,180 @@
 #include "http/mcp_endpoint.hpp"
 #include "http/reply_writer.hpp"
 #include "http/request_view.hpp"
+#include "nexus/host/runtime.hpp"
+#include "http/router.hpp"
+#include "http/request_pool.hpp"
+#include "metrics/registry.hpp"
 
 namespace nexus::host::http {
 
-void RequestHandler::onRequest(const Pistache::Http::Request& request, Pistache::Http::ResponseWriter response) {
-  const auto started = std::chrono::steady_clock::now();
-  const auto peer = response.getPeer();
-  const Drain::Ticket ticket = state_->drain.enter(peer.get());
+namespace {
 
-  HttpRequest req;
-  Reply reply;
-  try {
-    req = make_request_view(request);
-    if (!ticket.admitted()) {
-      reply = error_reply(503, nexus_status_name(NEXUS_UNAVAILABLE), "server is shutting down; retry the request");
-      reply.close_connection = true;
-    } else if (req.path == "/mcp" && state_->mcp) {
-      // MCP may answer with a stream that outlives this call; then it has
-      // taken the writer and there is nothing more to write here.
-      auto mcp_reply = state_->mcp->handle(req, response);
-      if (!mcp_reply) {
-        const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-        log_access(req.method, req.path, 200, 0, ms, req.request_id);
-        return;
-      }
-      reply = std::move(*mcp_reply);
-    } else {
-      DispatchOptions options;
-      options.max_body_bytes = state_->max_body_bytes;
-      options.draining = state_->drain.draining();
-      options.cancelled = [state = state_] { return state->cancel_calls.load(); };
-      reply = dispatch(state_->runtime, req, options);
-    }
-  } catch (const std::exception& e) {
-    spdlog::error("request {}: {} {}: unhandled error: {}", req.request_id, req.method, req.path, e.what());
-    reply = error_reply(NEXUS_INTERNAL, "internal error; see the server log for request " + req.request_id);
-  } catch (...) {
-    spdlog::error("request {}: {} {}: unhandled non-standard exception", req.request_id, req.method, req.path);
-    reply = error_reply(NEXUS_INTERNAL, "internal error; see the server log for request " + req.request_id);
-  }
-  if (req.request_id.empty()) req.request_id = choose_request_id(std::nullopt);
-  reply.header("X-Request-Id", req.request_id);
+using Clock = std::chrono::steady_clock;
 
+// One request on its way to a worker. Owns everything the worker touches,
+// because onRequest returns at once and a written-off worker may outlive
+// the connection, the handler, even the server.
+struct Exchange {
+  explicit Exchange(Pistache::Http::ResponseWriter w) : writer(std::move(w)) {}
+  std::string body;  // a copy of pistache's: its buffer is reused once onRequest returns
+  HttpRequest req;   // req.body views `body`
+  Pistache::Http::ResponseWriter writer;
+  std::shared_ptr<Drain::Ticket> ticket;
+  Clock::time_point started;
+  std::atomic<bool> answered{false};   // the worker or the watchdog, whoever comes first
+  std::atomic<bool> timed_out{false};  // plugin calls still running see "cancelled"
+};
+
+// Writes the reply unless someone already did; logs and counts it.
+void answer(ServerState& state, Exchange& ex, Reply reply) {
+  if (ex.answered.exchange(true)) return;
+  if (ex.req.request_id.empty()) ex.req.request_id = choose_request_id(std::nullopt);
+  reply.header("X-Request-Id", ex.req.request_id);
   std::size_t bytes = 0;
   try {
-    bytes = write_reply(response, reply, req.method == "HEAD", state_->drain.hold_write());
+    bytes = write_reply(ex.writer, reply, ex.req.method == "HEAD", state.drain.hold_write());
   } catch (const std::exception& e) {
     // Typically the client went away; nothing more to send.
-    spdlog::warn("request {}: could not write the response: {}", req.request_id, e.what());
+    spdlog::warn("request {}: could not write the response: {}", ex.req.request_id, e.what());
   }
-  const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-  log_access(req.method, req.path, reply.status, bytes, ms, req.request_id);
+  ex.ticket.reset();  // answered: shutdown need not wait for a stuck worker
+  const double ms = std::chrono::duration<double, std::milli>(Clock::now() - ex.started).count();
+  const std::string_view route = route_label(ex.req.path);
+  log_access({.method = ex.req.method,
+              .path = ex.req.path,
+              .route = route,
+              .status = reply.status,
+              .body_bytes = bytes,
+              .duration_ms = ms,
+              .request_id = ex.req.request_id,
+              .principal = reply.log_subject});
+  metrics::http_metrics().record(route, reply.status, ms / 1000);
+}
+
+Reply internal_error(const HttpRequest& req, std::string_view what) {
+  spdlog::error("request {}: {} {}: unhandled error: {}", req.request_id, req.method, req.path, what);
+  return error_reply(NEXUS_INTERNAL, "internal error; see the server log for request " + req.request_id);
+}
+
+Reply run_dispatch(ServerState& state, Exchange& ex, std::chrono::milliseconds budget) {
+  try {
+    // One runtime snapshot for the whole request, even across a reload.
+    const Runtime::Pin pin(state.runtime);
+    DispatchOptions options;
+    options.max_body_bytes = state.max_body_bytes;
+    options.draining = state.drain.draining();
+    options.cancelled = [&state, &ex] { return state.cancel_calls.load() || ex.timed_out.load(); };
+    options.transcription = state.transcription.get();
+    options.deadline_unix_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count() +
+        budget.count();
+    return dispatch(state.runtime, ex.req, options);
+  } catch (const std::exception& e) {
+    return internal_error(ex.req, e.what());
+  } catch (...) {
+    return internal_error(ex.req, "a non-standard exception");
+  }
+}
+
+// Health, readiness and metrics answer on the I/O thread: they must work
+// when every worker is busy, and they never call a slow plugin.
+bool runs_inline(const std::string& path) { return path == "/health" || path == "/ready" || path == "/metrics"; }
+
+// The request's budget: http.request_timeout_ms, plus the job's own
+// deadline for a synchronous transcription (the request waits for it).
+std::chrono::milliseconds budget_for(const HttpRequest& req, const Config& config) {
+  std::chrono::milliseconds budget(config.http.request_timeout_ms);
+  if (req.path == "/v1/transcriptions") budget += std::chrono::milliseconds(config.transcription.timeout_ms);
+  return budget;
+}
+
+}  // namespace
+
+void RequestHandler::onRequest(const Pistache::Http::Request& request, Pistache::Http::ResponseWriter response) {
+  const auto started = Clock::now();
+  const auto peer = response.getPeer();
+  auto ticket = std::shared_ptr<Drain::Ticket>(new Drain::Ticket(state_->drain.enter(peer.get())));
+
+  HttpRequest req;
+  try {
+    req = make_request_view(request);
+  } catch (const std::exception& e) {
+    auto ex = std::make_shared<Exchange>(std::move(response));
+    ex->started = started;
+    ex->ticket = std::move(ticket);
+    answer(*state_, *ex, internal_error(ex->req, e.what()));
+    return;
+  }
+  if (ticket->admitted() && req.path == "/mcp" && state_->mcp) {
+    // MCP may answer with a stream that outlives this call; then it has
+    // taken the writer and there is nothing more to write here.
+    std::optional<Reply> mcp_reply;
+    try {
+      const Runtime::Pin pin(state_->runtime);
+      mcp_reply = state_->mcp->handle(req, response);
+    } catch (const std::exception& e) {
+      mcp_reply = internal_error(req, e.what());
+    }
+    if (!mcp_reply) {
+      const double ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
+      log_access({.method = req.method,
+                  .path = req.path,
+                  .route = "mcp",
+                  .status = 200,
+                  .body_bytes = 0,
+                  .duration_ms = ms,
+                  .request_id = req.request_id,
+                  .principal = {}});
+      metrics::http_metrics().record("mcp", 200, ms / 1000);
+      return;
+    }
+    auto ex = std::make_shared<Exchange>(std::move(response));
+    ex->req = std::move(req);
+    ex->started = started;
+    ex->ticket = std::move(ticket);
+    answer(*state_, *ex, std::move(*mcp_reply));
+    return;
+  }
+
+  auto ex = std::make_shared<Exchange>(std::move(response));
+  ex->started = started;
+  ex->ticket = std::move(ticket);
+  ex->req = std::move(req);
+  if (!ex->ticket->admitted()) {
+    Reply r = error_reply(503, nexus_status_name(NEXUS_UNAVAILABLE), "server is shutting down; retry the request");
+    r.close_connection = true;
+    return answer(*state_, *ex, std::move(r));
+  }
+  const auto config = state_->runtime.config();
+  const auto budget = budget_for(ex->req, *config);
+  if (runs_inline(ex->req.path) || !state_->pool) {
+    ex->req.body = request.body();  // borrowed: we answer before returning
+    return answer(*state_, *ex, run_dispatch(*state_, *ex, budget));
+  }
+
+  ex->body = request.body();
+  ex->req.body = ex->body;
+  RequestPool::Task task;
+  task.deadline = started + budget;
+  task.run = [state = state_, ex, budget] { answer(*state, *ex, run_dispatch(*state, *ex, budget)); };
+  task.overrun = [state = state_, ex, budget] {
+    ex->timed_out = true;
+    answer(*state, *ex,
+           error_reply(NEXUS_DEADLINE_EXCEEDED, "the request did not finish within its deadline of " +
+                                                    std::to_string(budget.count()) +
+                                                    " ms (http.request_timeout_ms); it was abandoned"));
+  };
+  if (!state_->pool->submit(std::move(task))) {
+    const unsigned retry = config->http.retry_after_seconds;
+    Reply r = error_reply(503, nexus_status_name(NEXUS_UNAVAILABLE),
+                          "the server is busy: every worker is taken and " + std::to_string(config->http.queue_limit) +
+                              " requests are queued (http.max_workers, http.queue_limit); retry after " +
+                              std::to_string(retry) + " s");
+    r.header("Retry-After", std::to_string(retry));
+    answer(*state_, *ex, std::move(r));
+  }
 }
 
 }  // namespace nexus::host::http

@@ -12,16 +12,20 @@
 namespace nexus::host {
 class Runtime;
 }
+namespace nexus::host::jobs {
+class TranscriptionService;
+}
 
 namespace nexus::host::http {
 
 struct RouteContext {
-  const Runtime& runtime;
+  Runtime& runtime;  // not const: the admin reload route reloads it
   const HttpRequest& request;
   const Principal& principal;
   CallOptions call;
   std::size_t max_body_bytes = 0;
   bool draining = false;  // the server is stopping (readiness reports it)
+  jobs::TranscriptionService* transcription = nullptr;  // null when the embedder serves no jobs
 };
 
 }  // namespace nexus::host::http

@@ -27,6 +27,9 @@
 #include "http/mcp_endpoint.hpp"
 #include "http/request_handler.hpp"
 #include "http/server_state.hpp"
+#include "http/request_pool.hpp"
+#include "metrics/registry.hpp"
+#include "jobs/transcription_service.hpp"
 #include "nexus/host/runtime.hpp"
 
 namespace nexus::host {
@@ -71,7 +74,7 @@ struct HttpServer::Impl {
   Impl(Runtime& rt, std::string listen_text)
       : listen(std::move(listen_text)),
         address(to_pistache_address(listen)),
-        state(std::make_shared<http::ServerState>(rt, rt.config().http.max_body_bytes)) {
+        state(std::make_shared<http::ServerState>(rt, rt.config()->http.max_body_bytes)) {
     state->mcp = std::make_shared<http::McpEndpoint>(rt, state->drain, state->cancel_calls, state->max_body_bytes);
   }
 
@@ -81,11 +84,12 @@ struct HttpServer::Impl {
   std::unique_ptr<Http::Endpoint> endpoint;
   std::mutex lifecycle;  // start/stop
   bool started = false;
+  unsigned abandoned_calls = 0;  // written-off workers still inside a plugin at stop()
   bool stopped = false;
 };
 
 HttpServer::HttpServer(Runtime& runtime, const std::string& listen_override)
-    : impl_(std::make_unique<Impl>(runtime, listen_override.empty() ? runtime.config().http.listen : listen_override)) {
+    : impl_(std::make_unique<Impl>(runtime, listen_override.empty() ? runtime.config()->http.listen : listen_override)) {
 }
 
 HttpServer::~HttpServer() {
@@ -99,7 +103,8 @@ HttpServer::~HttpServer() {
 void HttpServer::start() {
   std::lock_guard lock(impl_->lifecycle);
   if (impl_->started) return;
-  const HttpConfig& cfg = impl_->state->runtime.config().http;
+  const auto config = impl_->state->runtime.config();
+  const HttpConfig& cfg = config->http;
   auto options =
       Http::Endpoint::options()
           .threads(static_cast<int>(cfg.threads == 0 ? 1 : cfg.threads))
@@ -110,6 +115,13 @@ void HttpServer::start() {
           // A large upload on a slow link must not hit pistache's
           // 60 s default body timeout.
           .bodyTimeout(std::chrono::minutes(10));
+  impl_->state->pool = std::make_shared<http::RequestPool>(http::RequestPool::Limits{
+      .min_workers = cfg.min_workers, .max_workers = cfg.max_workers, .queue_limit = cfg.queue_limit, .idle_retire = std::chrono::seconds(30)});
+  metrics::register_source("http_workers", [pool = std::weak_ptr<http::RequestPool>(impl_->state->pool)](std::string& out) {
+    if (const auto p = pool.lock()) http::write_pool_metrics(p->stats(), out);
+  });
+  impl_->state->transcription = std::make_shared<jobs::TranscriptionService>(
+      impl_->state->runtime, impl_->state->runtime.config()->transcription);
   auto endpoint = std::make_unique<Http::Endpoint>(impl_->address);
   endpoint->init(options);
   endpoint->setHandler(Http::make_handler<http::RequestHandler>(impl_->state));
@@ -131,7 +143,7 @@ void HttpServer::stop() {
   }
   impl_->stopped = true;
   auto& state = *impl_->state;
-  const unsigned grace = state.runtime.config().http.shutdown_grace_seconds;
+  const unsigned grace = state.runtime.config()->http.shutdown_grace_seconds;
   state.drain.begin(peers_mid_request(*impl_->endpoint));
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(grace);
   if (!state.drain.wait_idle(deadline)) {
@@ -142,7 +154,19 @@ void HttpServer::stop() {
     state.cancel_calls = true;
   }
   impl_->endpoint->shutdown();
+  // Requests still queued run now; a written-off worker is left behind.
+  impl_->abandoned_calls = state.pool ? state.pool->stats().written_off_running : 0;
+  metrics::unregister_source("http_workers");
+  state.pool.reset();
+  // After the workers: no request can reach the jobs any more. Running jobs
+  // are cancelled; async ones stay recorded and resume at the next start.
+  state.transcription.reset();
   spdlog::info("http: stopped");
+}
+
+unsigned HttpServer::abandoned_calls() const {
+  std::lock_guard lock(impl_->lifecycle);
+  return impl_->abandoned_calls;
 }
 
 std::uint16_t HttpServer::port() const {

@@ -126,7 +126,8 @@ bool Dispatcher::may_stream(const Message& message) {
 }
 
 std::optional<json> Dispatcher::handle(const Message& message, Exchange& exchange) const {
-  const HandlerContext ctx{runtime_, runtime_.config().mcp, message, exchange};
+  const auto config = runtime_.config();  // held: ctx refers into it
+  const HandlerContext ctx{runtime_, config->mcp, message, exchange};
   if (message.kind == Message::Kind::notification) {
     try {
       if (message.method == "notifications/cancelled" && ctx.params().contains("requestId"))

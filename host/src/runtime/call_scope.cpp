@@ -8,8 +8,11 @@
 
 namespace nexus::host {
 
-CallScope::CallScope(const CallOptions& options, const std::string& instance_name)
-    : options_(options), instance_(instance_name), request_id_(options.request_id.empty() ? new_request_id() : options.request_id) {
+CallScope::CallScope(const CallOptions& options, const std::string& instance_name, const char* op)
+    : options_(options),
+      instance_(instance_name),
+      request_id_(options.request_id.empty() ? new_request_id() : options.request_id),
+      timer_(instance_name, op) {
   ctx_.struct_size = sizeof(nexus_call_context);
   ctx_.host_data = this;
   ctx_.request_id = {request_id_.data(), request_id_.size()};
@@ -23,7 +26,8 @@ CallScope::CallScope(const CallOptions& options, const std::string& instance_nam
   ctx_.callback_client_request = options.client_request ? &CallScope::client_request : nullptr;
 }
 
-CallOutcome CallScope::outcome(nexus_status status) const {
+CallOutcome CallScope::outcome(nexus_status status) {
+  timer_.done(status);
   CallOutcome o{status, {}};
   if (status != NEXUS_OK) o.message = error_.empty() ? std::string("instance '") + instance_ + "' failed: " + nexus_status_name(status) : error_;
   return o;

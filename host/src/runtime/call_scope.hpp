@@ -6,20 +6,23 @@
 
 #include <string>
 
+#include "metrics/registry.hpp"
 #include "nexus/host/call.hpp"
 
 namespace nexus::host {
 
 class CallScope {
  public:
-  CallScope(const CallOptions& options, const std::string& instance_name);
+  // `op` names the operation in metrics ("get", "call_tool"); a literal.
+  CallScope(const CallOptions& options, const std::string& instance_name, const char* op);
   CallScope(const CallScope&) = delete;
   CallScope& operator=(const CallScope&) = delete;
 
   const nexus_call_context* context() const noexcept { return &ctx_; }
   // Outcome of the call: the status and the message the plugin set (or a
-  // generic one naming the status when it set none).
-  CallOutcome outcome(nexus_status status) const;
+  // generic one naming the status when it set none). Also what the call's
+  // metrics record when the scope ends.
+  CallOutcome outcome(nexus_status status);
   // The message the plugin set, even with NEXUS_OK (an auth DENY reason).
   const std::string& error_message() const noexcept { return error_; }
 
@@ -36,6 +39,7 @@ class CallScope {
   std::string request_id_;
   std::string error_;
   nexus_call_context ctx_{};
+  metrics::CallTimer timer_;  // last: started after the context is built
 };
 
 }  // namespace nexus::host

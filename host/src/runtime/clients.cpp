@@ -33,7 +33,7 @@ void keep(StringSink& sink, std::string* out) {
 CallOutcome StorageClient::put(const CallOptions& o, const PutRequest& r, std::string* info_json) const {
   const auto& t = table_of<nexus_storage_v1>(*inst_, NEXUS_STORAGE_V1);
   LiveInstance::CallGate gate(*inst_);
-  CallScope scope(o, inst_->name());
+  CallScope scope(o, inst_->name(), "put");
   StringSink info(kMaxJsonOutput);
   nexus_put_options opts{sizeof(nexus_put_options), str(r.content_type), str(r.metadata_json),
                          r.if_absent ? NEXUS_PUT_IF_ABSENT : 0u, str(r.if_match)};
@@ -47,7 +47,7 @@ CallOutcome StorageClient::get(const CallOptions& o, std::string_view key, std::
                                const std::function<void(const std::string&)>& on_info, const BodySink& body) const {
   const auto& t = table_of<nexus_storage_v1>(*inst_, NEXUS_STORAGE_V1);
   LiveInstance::CallGate gate(*inst_);
-  CallScope scope(o, inst_->name());
+  CallScope scope(o, inst_->name(), "get");
   StringSink info(kMaxJsonOutput);
   bool info_delivered = false;
   auto deliver_info = [&] {
@@ -70,7 +70,7 @@ CallOutcome StorageClient::get(const CallOptions& o, std::string_view key, std::
 CallOutcome StorageClient::head(const CallOptions& o, std::string_view key, std::string* info_json) const {
   const auto& t = table_of<nexus_storage_v1>(*inst_, NEXUS_STORAGE_V1);
   LiveInstance::CallGate gate(*inst_);
-  CallScope scope(o, inst_->name());
+  CallScope scope(o, inst_->name(), "head");
   StringSink info(kMaxJsonOutput);
   const nexus_status s = t.on_head(inst_->handle(), scope.context(), str(key), info.writer());
   keep(info, info_json);
@@ -80,7 +80,7 @@ CallOutcome StorageClient::head(const CallOptions& o, std::string_view key, std:
 CallOutcome StorageClient::remove(const CallOptions& o, std::string_view key) const {
   const auto& t = table_of<nexus_storage_v1>(*inst_, NEXUS_STORAGE_V1);
   LiveInstance::CallGate gate(*inst_);
-  CallScope scope(o, inst_->name());
+  CallScope scope(o, inst_->name(), "delete");
   return scope.outcome(t.on_delete(inst_->handle(), scope.context(), str(key)));
 }
 
@@ -88,7 +88,7 @@ CallOutcome StorageClient::list(const CallOptions& o, std::string_view prefix, s
                                 std::string* listing_json) const {
   const auto& t = table_of<nexus_storage_v1>(*inst_, NEXUS_STORAGE_V1);
   LiveInstance::CallGate gate(*inst_);
-  CallScope scope(o, inst_->name());
+  CallScope scope(o, inst_->name(), "list");
   StringSink out(kMaxJsonOutput);
   const nexus_status s = t.on_list(inst_->handle(), scope.context(), str(prefix), str(cursor), limit, out.writer());
   keep(out, listing_json);
@@ -105,7 +105,7 @@ CallOutcome AuthClient::authenticate(const CallOptions& o, const AuthRequest& r,
                           str(r.query),               headers.data(), headers.size(),
                           str(r.remote_address),      str(r.route_group)};
   LiveInstance::CallGate gate(*inst_);
-  CallScope scope(o, inst_->name());
+  CallScope scope(o, inst_->name(), "authenticate");
   StringSink principal(1u << 20);
   nexus_auth_decision d = NEXUS_AUTH_ABSTAIN;
   const nexus_status s = t.on_authenticate(inst_->handle(), scope.context(), &view, &d, principal.writer());
@@ -120,7 +120,7 @@ CallOutcome TranscriptionClient::transcribe(const CallOptions& o, std::span<cons
                                             std::string_view options_json, std::string* transcript_json) const {
   const auto& t = table_of<nexus_transcription_v1>(*inst_, NEXUS_TRANSCRIPTION_V1);
   LiveInstance::CallGate gate(*inst_);
-  CallScope scope(o, inst_->name());
+  CallScope scope(o, inst_->name(), "transcribe");
   StringSink out(kMaxJsonOutput);
   const nexus_status s = t.on_transcribe(inst_->handle(), scope.context(), {audio.data(), audio.size()}, str(media_type),
                                          str(options_json), out.writer());
@@ -131,7 +131,7 @@ CallOutcome TranscriptionClient::transcribe(const CallOptions& o, std::span<cons
 CallOutcome ToolsClient::list_tools(const CallOptions& o, std::string* tools_json) const {
   const auto& t = table_of<nexus_tools_v1>(*inst_, NEXUS_TOOLS_V1);
   LiveInstance::CallGate gate(*inst_);
-  CallScope scope(o, inst_->name());
+  CallScope scope(o, inst_->name(), "list_tools");
   StringSink out(kMaxJsonOutput);
   const nexus_status s = t.on_list_tools(inst_->handle(), scope.context(), out.writer());
   keep(out, tools_json);
@@ -142,7 +142,7 @@ CallOutcome ToolsClient::call_tool(const CallOptions& o, std::string_view name, 
                                    std::string* result_json) const {
   const auto& t = table_of<nexus_tools_v1>(*inst_, NEXUS_TOOLS_V1);
   LiveInstance::CallGate gate(*inst_);
-  CallScope scope(o, inst_->name());
+  CallScope scope(o, inst_->name(), "call_tool");
   StringSink out(kMaxJsonOutput);
   const nexus_status s = t.on_call_tool(inst_->handle(), scope.context(), str(name), str(arguments_json), out.writer());
   keep(out, result_json);
@@ -152,7 +152,7 @@ CallOutcome ToolsClient::call_tool(const CallOptions& o, std::string_view name, 
 CallOutcome ResourcesClient::list_resources(const CallOptions& o, std::string* listing_json) const {
   const auto& t = table_of<nexus_resources_v1>(*inst_, NEXUS_RESOURCES_V1);
   LiveInstance::CallGate gate(*inst_);
-  CallScope scope(o, inst_->name());
+  CallScope scope(o, inst_->name(), "list_resources");
   StringSink out(kMaxJsonOutput);
   const nexus_status s = t.on_list_resources(inst_->handle(), scope.context(), out.writer());
   keep(out, listing_json);
@@ -162,7 +162,7 @@ CallOutcome ResourcesClient::list_resources(const CallOptions& o, std::string* l
 CallOutcome ResourcesClient::read_resource(const CallOptions& o, std::string_view uri, std::string* result_json) const {
   const auto& t = table_of<nexus_resources_v1>(*inst_, NEXUS_RESOURCES_V1);
   LiveInstance::CallGate gate(*inst_);
-  CallScope scope(o, inst_->name());
+  CallScope scope(o, inst_->name(), "read_resource");
   StringSink out(kMaxJsonOutput);
   const nexus_status s = t.on_read_resource(inst_->handle(), scope.context(), str(uri), out.writer());
   keep(out, result_json);
@@ -174,7 +174,7 @@ CallOutcome ResourcesClient::complete(const CallOptions& o, std::string_view uri
   const auto& t = table_of<nexus_resources_v1>(*inst_, NEXUS_RESOURCES_V1);
   if (!t.on_complete) return {NEXUS_UNIMPLEMENTED, "instance '" + inst_->name() + "' offers no completions"};
   LiveInstance::CallGate gate(*inst_);
-  CallScope scope(o, inst_->name());
+  CallScope scope(o, inst_->name(), "complete");
   StringSink out(kMaxJsonOutput);
   const nexus_status s = t.on_complete(inst_->handle(), scope.context(), str(uri_template), str(argument), str(partial),
                                        str(context_json), out.writer());
@@ -185,7 +185,7 @@ CallOutcome ResourcesClient::complete(const CallOptions& o, std::string_view uri
 CallOutcome PromptsClient::list_prompts(const CallOptions& o, std::string* prompts_json) const {
   const auto& t = table_of<nexus_prompts_v1>(*inst_, NEXUS_PROMPTS_V1);
   LiveInstance::CallGate gate(*inst_);
-  CallScope scope(o, inst_->name());
+  CallScope scope(o, inst_->name(), "list_prompts");
   StringSink out(kMaxJsonOutput);
   const nexus_status s = t.on_list_prompts(inst_->handle(), scope.context(), out.writer());
   keep(out, prompts_json);
@@ -196,7 +196,7 @@ CallOutcome PromptsClient::get_prompt(const CallOptions& o, std::string_view nam
                                       std::string* result_json) const {
   const auto& t = table_of<nexus_prompts_v1>(*inst_, NEXUS_PROMPTS_V1);
   LiveInstance::CallGate gate(*inst_);
-  CallScope scope(o, inst_->name());
+  CallScope scope(o, inst_->name(), "get_prompt");
   StringSink out(kMaxJsonOutput);
   const nexus_status s = t.on_get_prompt(inst_->handle(), scope.context(), str(name), str(arguments_json), out.writer());
   keep(out, result_json);
@@ -208,7 +208,7 @@ CallOutcome PromptsClient::complete(const CallOptions& o, std::string_view promp
   const auto& t = table_of<nexus_prompts_v1>(*inst_, NEXUS_PROMPTS_V1);
   if (!t.on_complete) return {NEXUS_UNIMPLEMENTED, "instance '" + inst_->name() + "' offers no completions"};
   LiveInstance::CallGate gate(*inst_);
-  CallScope scope(o, inst_->name());
+  CallScope scope(o, inst_->name(), "complete");
   StringSink out(kMaxJsonOutput);
   const nexus_status s = t.on_complete(inst_->handle(), scope.context(), str(prompt), str(argument), str(partial),
                                        str(context_json), out.writer());
@@ -219,7 +219,7 @@ CallOutcome PromptsClient::complete(const CallOptions& o, std::string_view promp
 CallOutcome TokensClient::mint(const CallOptions& o, std::string_view request_json, std::string* token_json) const {
   const auto& t = table_of<nexus_tokens_v1>(*inst_, NEXUS_TOKENS_V1);
   LiveInstance::CallGate gate(*inst_);
-  CallScope scope(o, inst_->name());
+  CallScope scope(o, inst_->name(), "mint");
   StringSink out(1u << 20);
   const nexus_status s = t.on_mint(inst_->handle(), scope.context(), str(request_json), out.writer());
   keep(out, token_json);

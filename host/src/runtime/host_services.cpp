@@ -28,16 +28,14 @@ nexus_status host_find_interface(void* self, nexus_str instance_name, const char
     const std::string target(sv(instance_name));
     const std::string iface = interface_id ? interface_id : "";
     if (!out) return NEXUS_INVALID_ARGUMENT;
-    if (!me->dependencies().count(target)) {
+    // Only declared dependencies: the instance holds them, so the handle
+    // given out stays valid for as long as the instance lives.
+    auto other = me->dependency(target);
+    if (!other) {
       write_message(error, "instance '" + me->name() + "' asked for instance '" + target +
                                "', which its config does not name in a property marked \"x-nexus-instance\"; "
                                "name it in the config so the host creates it first");
       return NEXUS_FAILED_PRECONDITION;
-    }
-    auto other = me->lookup(target);
-    if (!other) {
-      write_message(error, "no instance named '" + target + "'");
-      return NEXUS_NOT_FOUND;
     }
     const void* table = other->table(iface);
     if (!table) {

@@ -7,9 +7,12 @@
 
 namespace nexus::host {
 
-LiveInstance::LiveInstance(std::string name, std::shared_ptr<Module> module, const nlohmann::json& config,
-                           std::set<std::string> dependencies, InstanceLookup lookup)
-    : name_(std::move(name)), module_(std::move(module)), dependencies_(std::move(dependencies)), lookup_(std::move(lookup)) {
+LiveInstance::LiveInstance(std::string name, std::uint64_t generation, std::shared_ptr<Module> module,
+                           const nlohmann::json& config, Dependencies dependencies)
+    : name_(std::move(name)),
+      generation_(generation),
+      module_(std::move(module)),
+      dependencies_(std::move(dependencies)) {
   HostServices::fill(host_, this);
   const std::string text = config.dump();
   StringSink error(4096);
@@ -31,6 +34,11 @@ LiveInstance::~LiveInstance() {
     inflight_cv_.wait(lock, [this] { return inflight_ == 0; });
   }
   if (handle_) module_->descriptor().on_instance_destroy(handle_);
+}
+
+std::shared_ptr<LiveInstance> LiveInstance::dependency(const std::string& name) const {
+  const auto it = dependencies_.find(name);
+  return it == dependencies_.end() ? nullptr : it->second;
 }
 
 const void* LiveInstance::table(const std::string& id) const {

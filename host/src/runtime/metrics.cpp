@@ -79,4 +79,21 @@ PluginMetrics& plugin_metrics() {
   return m;
 }
 
+void HostMetrics::record_reload(bool ok) noexcept { (ok ? reloads_ok_ : reloads_error_).fetch_add(1, std::memory_order_relaxed); }
+
+std::vector<MetricSample> HostMetrics::snapshot() const {
+  std::vector<MetricSample> out;
+  for (const auto& [outcome, n] : {std::pair<const char*, std::uint64_t>{"ok", reloads_ok_.load(std::memory_order_relaxed)},
+                                   {"error", reloads_error_.load(std::memory_order_relaxed)}}) {
+    out.push_back({MetricKind::counter, "nexus_reloads_total", std::string("outcome=\"") + outcome + "\"",
+                   static_cast<double>(n), 0});
+  }
+  return out;
+}
+
+HostMetrics& host_metrics() {
+  static HostMetrics m;
+  return m;
+}
+
 }  // namespace nexus::host

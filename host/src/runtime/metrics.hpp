@@ -1,8 +1,11 @@
-// runtime/metrics.hpp — metrics reported by plugins through nexus_host.
-// Kept as plain values here; the Prometheus exposition (GET /metrics) reads
-// snapshot(). Malformed names or labels are dropped, never fatal.
+// runtime/metrics.hpp — metrics reported by plugins through nexus_host,
+// and the host's own counters. Kept as plain values here; the Prometheus
+// exposition (GET /metrics) reads snapshot(). Malformed names or labels
+// from a plugin are dropped, never fatal.
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <map>
 #include <mutex>
 #include <string>
@@ -34,5 +37,21 @@ class PluginMetrics {
 };
 
 PluginMetrics& plugin_metrics();
+
+// Counters about the host itself (names without the plugin prefix).
+class HostMetrics {
+ public:
+  // One Runtime::reload: ok (swapped in) or error (running set unchanged).
+  void record_reload(bool ok) noexcept;
+  // nexus_reloads_total{outcome="ok"} and {outcome="error"}, both always
+  // present (0 before the first reload).
+  std::vector<MetricSample> snapshot() const;
+
+ private:
+  std::atomic<std::uint64_t> reloads_ok_{0};
+  std::atomic<std::uint64_t> reloads_error_{0};
+};
+
+HostMetrics& host_metrics();
 
 }  // namespace nexus::host

@@ -1,5 +1,12 @@
-// The registry: plugins loaded once per id, instances validated, ordered by
-// their declared dependencies, created in that order, destroyed in reverse.
+// runtime/runtime.cpp — nexus::host::Runtime: the snapshot in force, how a
+// reload replaces it, and the accessors that read it. Building a snapshot
+// (loading, validating, ordering, creating) is snapshot.cpp's job.
+//
+// Locking: `published` guards only the pointer to the snapshot in force, so
+// readers take it for a pointer copy and never wait on a reload; `reloading`
+// makes reloads run one at a time. A snapshot is immutable once published.
+// A Runtime::Pin puts one snapshot in thread-local storage; readers on that
+// thread use it instead of the published one.
 #include "nexus/host/runtime.hpp"
 
 #include <nexus/auth.h>
@@ -7,42 +14,59 @@
 #include <nexus/tools.h>
 #include <nexus/transcription.h>
 
-#include <algorithm>
-#include <map>
-#include <set>
+#include <mutex>
 #include <stdexcept>
 
 #include "runtime/live_instance.hpp"
+#include "runtime/metrics.hpp"
 #include "runtime/module.hpp"
 #include "runtime/plugin_finder.hpp"
+#include "runtime/restart_settings.hpp"
 #include "runtime/schema_walk.hpp"
+#include "runtime/snapshot.hpp"
 
 namespace nexus::host {
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 
-struct Runtime::State {
-  Config config;
-  std::vector<fs::path> plugin_dirs;
-  std::map<std::string, std::shared_ptr<Module>> modules;    // by plugin id
-  std::map<std::string, std::set<std::string>> dependencies;  // instance -> instances it uses
-  std::vector<std::string> creation_order;
-  std::map<std::string, std::shared_ptr<LiveInstance>> live;  // by instance name
+namespace {
 
-  ~State() {
-    // Reverse creation order: an instance goes before those it depends on.
-    for (auto it = creation_order.rbegin(); it != creation_order.rend(); ++it) live.erase(*it);
-    live.clear();
-    modules.clear();
+// The calling thread's pinned snapshot and the State it belongs to.
+thread_local const void* t_pin_owner = nullptr;
+thread_local std::shared_ptr<const Snapshot> t_pinned;
+
+}  // namespace
+
+struct Runtime::State {
+  std::vector<fs::path> plugin_dirs;  // RuntimeOptions::plugin_dirs, searched after the config's
+  bool check_only = false;
+
+  mutable std::mutex published;
+  std::shared_ptr<const Snapshot> current;  // guarded by `published`
+
+  std::mutex reloading;
+  // Instances a reload replaced or removed, until their last caller is done.
+  // Guarded by `published`.
+  mutable std::vector<std::weak_ptr<LiveInstance>> retiring;
+
+  // Call with `published` held.
+  void forget_retired() const {
+    std::erase_if(retiring, [](const auto& w) { return w.expired(); });
+  }
+
+  // What readers use: the thread's pin, else the published snapshot.
+  std::shared_ptr<const Snapshot> snapshot() const {
+    if (t_pin_owner == this) return t_pinned;
+    return published_snapshot();
+  }
+  std::shared_ptr<const Snapshot> published_snapshot() const {
+    std::lock_guard lock(published);
+    return current;
   }
 };
 
 namespace {
-
-std::string where(const Config& c, const std::string& pointer) {
-  return (c.source.empty() ? std::string("config") : c.source.string()) + ": " + pointer;
-}
 
 std::string join(const std::vector<std::string>& v, const std::string& sep) {
   std::string out;
@@ -50,128 +74,7 @@ std::string join(const std::vector<std::string>& v, const std::string& sep) {
   return out;
 }
 
-std::string available_plugins(const std::vector<fs::path>& dirs) {
-  std::vector<std::string> ids;
-  for (const auto& f : list_plugin_files(dirs)) {
-    const std::string n = f.filename().string();
-    ids.push_back(n.substr(9, n.size() - 12));
-  }
-  return ids.empty() ? "none found" : join(ids, ", ");
-}
-
-std::string dir_list(const std::vector<fs::path>& dirs) {
-  std::vector<std::string> s;
-  for (const auto& d : dirs) s.push_back(d.string());
-  return s.empty() ? "(no plugin folders)" : join(s, ", ");
-}
-
-void load_modules(Runtime::State& st, bool check_only) {
-  for (const auto& inst : st.config.instances) {
-    if (st.modules.count(inst.plugin)) continue;
-    const auto pin = st.config.plugins.count(inst.plugin) ? st.config.plugins.at(inst.plugin) : PluginPin{};
-    std::optional<fs::path> file = pin.path ? std::optional<fs::path>(*pin.path) : find_plugin_file(inst.plugin, st.plugin_dirs);
-    if (!file) {
-      throw ConfigError(where(st.config, inst.json_path + "/plugin") + ": no plugin '" + inst.plugin + "' (file " +
-                        plugin_file_name(inst.plugin) + ") in " + dir_list(st.plugin_dirs) +
-                        "; available: " + available_plugins(st.plugin_dirs) + " — fix the id or add --plugin-dir");
-    }
-    try {
-      ModuleLoadOptions o{*file, pin.sha256, check_only ? fs::path() : st.config.state_dir / "plugins", !check_only};
-      auto m = Module::load(o);
-      if (inst.plugin != m->descriptor().id)
-        throw std::runtime_error("file " + file->string() + " holds plugin '" + m->descriptor().id + "', not '" + inst.plugin + "'");
-      st.modules[inst.plugin] = std::move(m);
-    } catch (const ConfigError&) {
-      throw;
-    } catch (const std::exception& e) {
-      throw ConfigError(where(st.config, inst.json_path + "/plugin") + ": " + e.what());
-    }
-  }
-}
-
-void validate_instance_blocks(Runtime::State& st) {
-  std::vector<std::string> problems;
-  for (const auto& inst : st.config.instances) {
-    const auto& m = *st.modules.at(inst.plugin);
-    for (const auto& p : validate_against_schema(m.descriptor().config_schema ? m.descriptor().config_schema : "{}", inst.config))
-      problems.push_back(where(st.config, inst.json_path + "/config" + p.path) + ": " + p.message);
-  }
-  if (!problems.empty()) throw ConfigError(join(problems, "\n"));
-}
-
-void resolve_dependencies(Runtime::State& st) {
-  std::map<std::string, const InstanceConfig*> by_name;
-  for (const auto& i : st.config.instances) by_name[i.name] = &i;
-  for (const auto& inst : st.config.instances) {
-    auto& deps = st.dependencies[inst.name];
-    const json schema = json::parse(st.modules.at(inst.plugin)->descriptor().config_schema, nullptr, false);
-    for (const auto& ref : find_instance_references(schema, inst.config)) {
-      const std::string at = where(st.config, inst.json_path + "/config" + ref.path);
-      auto it = by_name.find(ref.target);
-      if (it == by_name.end()) throw ConfigError(at + ": no instance named '" + ref.target + "' — define it under \"instances\"");
-      if (!st.modules.at(it->second->plugin)->provides(ref.interface_id))
-        throw ConfigError(at + ": instance '" + ref.target + "' (plugin '" + it->second->plugin + "') does not provide " +
-                          ref.interface_id);
-      deps.insert(ref.target);
-    }
-  }
-  for (const auto& [group, route] : st.config.routes) {
-    for (const auto& name : route.auth) {
-      auto it = by_name.find(name);
-      const std::string at = where(st.config, "/routes/" + group + "/auth");
-      if (it == by_name.end()) throw ConfigError(at + ": no instance named '" + name + "'");
-      if (!st.modules.at(it->second->plugin)->provides(NEXUS_AUTH_V1))
-        throw ConfigError(at + ": instance '" + name + "' (plugin '" + it->second->plugin + "') is not an auth provider (" NEXUS_AUTH_V1 ")");
-    }
-  }
-}
-
-// Kahn's algorithm over names in sorted order, so the order is deterministic.
-void order_instances(Runtime::State& st) {
-  std::map<std::string, std::set<std::string>> pending = st.dependencies;
-  while (!pending.empty()) {
-    auto ready = std::find_if(pending.begin(), pending.end(), [](const auto& kv) { return kv.second.empty(); });
-    if (ready == pending.end()) {
-      // Every remaining instance waits on another: follow the chain to show the cycle.
-      std::vector<std::string> chain{pending.begin()->first};
-      std::set<std::string> seen{chain.back()};
-      while (true) {
-        const std::string next = *pending.at(chain.back()).begin();
-        chain.push_back(next);
-        if (!seen.insert(next).second) break;
-      }
-      const auto first = std::find(chain.begin(), chain.end(), chain.back());
-      throw ConfigError(where(st.config, "/instances") + ": dependency cycle: " +
-                        join(std::vector<std::string>(first, chain.end()), " -> ") + " — an instance cannot use itself, even indirectly");
-    }
-    const std::string name = ready->first;
-    st.creation_order.push_back(name);
-    pending.erase(ready);
-    for (auto& [n, deps] : pending) deps.erase(name);
-  }
-}
-
-void create_instances(Runtime::State& st) {
-  std::map<std::string, const InstanceConfig*> by_name;
-  for (const auto& i : st.config.instances) by_name[i.name] = &i;
-  InstanceLookup lookup = [&st](const std::string& n) -> std::shared_ptr<LiveInstance> {
-    auto it = st.live.find(n);
-    return it == st.live.end() ? nullptr : it->second;
-  };
-  std::vector<std::string> created;
-  for (const auto& name : st.creation_order) {
-    const auto& ic = *by_name.at(name);
-    try {
-      st.live[name] = std::make_shared<LiveInstance>(name, st.modules.at(ic.plugin), ic.config, st.dependencies.at(name), lookup);
-      created.push_back(name);
-    } catch (const std::exception& e) {
-      st.creation_order = created;  // ~State destroys exactly these, in reverse
-      throw ConfigError(where(st.config, ic.json_path) + ": " + e.what());
-    }
-  }
-}
-
-std::shared_ptr<LiveInstance> find_live(const Runtime::State& st, std::string_view name, const char* interface_id) {
+std::shared_ptr<LiveInstance> find_live(const Snapshot& st, std::string_view name, const char* interface_id) {
   auto it = st.live.find(std::string(name));
   if (it == st.live.end()) throw std::out_of_range("no instance named '" + std::string(name) + "'");
   if (!it->second->table(interface_id))
@@ -199,65 +102,162 @@ PluginSummary summarize(const Module& m) {
 
 }  // namespace
 
+std::string ReloadResult::summary() const {
+  std::string out = "generation " + std::to_string(generation) + ":";
+  const auto part = [&out](const char* what, const std::vector<std::string>& names) {
+    if (!names.empty()) out += std::string(" ") + what + " " + join(names, ", ") + ";";
+  };
+  part("created", created);
+  part("replaced", replaced);
+  part("kept", kept);
+  part("removed", removed);
+  if (!restart_required.empty()) out += " restart required for " + join(restart_required, ", ") + ";";
+  if (out.back() == ';') out.pop_back();
+  return out;
+}
+
 std::unique_ptr<Runtime> Runtime::start(const Config& config, const RuntimeOptions& options) {
   auto st = std::make_unique<State>();
-  st->config = config;
-  st->plugin_dirs = config.plugin_dirs;
-  st->plugin_dirs.insert(st->plugin_dirs.end(), options.plugin_dirs.begin(), options.plugin_dirs.end());
-  load_modules(*st, options.check_only);
-  validate_instance_blocks(*st);
-  resolve_dependencies(*st);
-  order_instances(*st);
-  if (!options.check_only) create_instances(*st);
+  st->plugin_dirs = options.plugin_dirs;
+  st->check_only = options.check_only;
+  auto first = plan_snapshot(std::make_shared<const Config>(config), st->plugin_dirs, options.check_only, nullptr);
+  if (!options.check_only) create_instances(*first, nullptr);
+  first->generation = 1;
+  st->current = std::move(first);
   return std::unique_ptr<Runtime>(new Runtime(std::move(st)));
 }
 
 Runtime::Runtime(std::unique_ptr<State> s) : s_(std::move(s)) {}
 Runtime::~Runtime() = default;
 
-const Config& Runtime::config() const noexcept { return s_->config; }
+ReloadResult Runtime::reload() {
+  const fs::path source = s_->published_snapshot()->config->source;
+  if (source.empty()) {
+    host_metrics().record_reload(false);
+    throw ConfigError("config: this runtime was started from config text, not a file, so there is nothing to re-read; "
+                      "call reload(config) with the new config instead");
+  }
+  Config next;
+  try {
+    next = load_config_file(source);
+  } catch (...) {
+    host_metrics().record_reload(false);
+    throw;
+  }
+  return reload(next);
+}
+
+ReloadResult Runtime::reload(const Config& config) {
+  std::lock_guard one_at_a_time(s_->reloading);
+  std::shared_ptr<const Snapshot> previous = s_->published_snapshot();
+  ReloadResult result;
+  try {
+    if (s_->check_only) throw std::logic_error("a runtime started with check_only creates no instances and cannot reload");
+    auto next_config = std::make_shared<Config>(config);
+    result.restart_required = keep_restart_only_settings(*next_config, *previous->config);
+    auto next = plan_snapshot(std::move(next_config), s_->plugin_dirs, false, previous.get());
+    InstanceChanges changes = create_instances(*next, previous.get());
+    next->generation = previous->generation + 1;
+    result.generation = next->generation;
+    result.created = std::move(changes.created);
+    result.replaced = std::move(changes.replaced);
+    result.kept = std::move(changes.kept);
+    result.removed = std::move(changes.removed);
+
+    std::lock_guard lock(s_->published);
+    s_->forget_retired();
+    for (const auto* names : {&result.replaced, &result.removed})
+      for (const auto& name : *names) s_->retiring.push_back(previous->live.at(name));
+    s_->current = std::move(next);
+  } catch (...) {
+    host_metrics().record_reload(false);
+    throw;
+  }
+  host_metrics().record_reload(true);
+  // `previous` goes here: instances nobody is calling are destroyed now, on
+  // this thread; the others when their last call returns.
+  return result;
+}
+
+Runtime::Pin::Pin(const Runtime& runtime) : saved_owner_(t_pin_owner), saved_snapshot_(std::move(t_pinned)) {
+  t_pinned = runtime.s_->published_snapshot();
+  t_pin_owner = runtime.s_.get();
+}
+
+Runtime::Pin::~Pin() {
+  t_pinned = std::static_pointer_cast<const Snapshot>(std::move(saved_snapshot_));
+  t_pin_owner = saved_owner_;
+}
+
+std::uint64_t Runtime::generation() const { return s_->snapshot()->generation; }
+
+std::size_t Runtime::retiring_instances() const {
+  std::lock_guard lock(s_->published);
+  s_->forget_retired();
+  return s_->retiring.size();
+}
+
+std::shared_ptr<const Config> Runtime::config() const { return s_->snapshot()->config; }
 
 std::vector<PluginSummary> Runtime::plugins() const {
+  const auto snap = s_->snapshot();
   std::vector<PluginSummary> out;
-  for (const auto& [id, m] : s_->modules) out.push_back(summarize(*m));
+  for (const auto& [id, m] : snap->modules) out.push_back(summarize(*m));
   return out;
 }
 
 std::vector<InstanceSummary> Runtime::instances() const {
+  const auto snap = s_->snapshot();
   std::vector<InstanceSummary> out;
-  for (const auto& ic : s_->config.instances) {
-    const auto& m = *s_->modules.at(ic.plugin);
+  for (const auto& ic : snap->config->instances) {
+    const auto& m = *snap->modules.at(ic.plugin);
     const json schema = json::parse(m.descriptor().config_schema, nullptr, false);
-    const auto& deps = s_->dependencies.at(ic.name);
-    out.push_back({ic.name, ic.plugin, m.interfaces(), std::vector<std::string>(deps.begin(), deps.end()), redact_secrets(schema, ic.config)});
+    const auto& deps = snap->dependencies.at(ic.name);
+    InstanceSummary s;
+    s.name = ic.name;
+    s.plugin = ic.plugin;
+    s.interfaces = m.interfaces();
+    s.depends_on.assign(deps.begin(), deps.end());
+    s.config_redacted = redact_secrets(schema, ic.config);
+    const auto live = snap->live.find(ic.name);
+    s.generation = live == snap->live.end() ? 0 : live->second->generation();
+    s.plugin_version = m.descriptor().version ? m.descriptor().version : "";
+    s.sha256 = m.sha256();
+    out.push_back(std::move(s));
   }
   return out;
 }
 
-bool Runtime::has_instance(std::string_view name) const { return s_->live.count(std::string(name)) > 0; }
+bool Runtime::has_instance(std::string_view name) const { return s_->snapshot()->live.count(std::string(name)) > 0; }
 
-StorageClient Runtime::storage(std::string_view n) const { return StorageClient(find_live(*s_, n, NEXUS_STORAGE_V1)); }
-AuthClient Runtime::auth(std::string_view n) const { return AuthClient(find_live(*s_, n, NEXUS_AUTH_V1)); }
+StorageClient Runtime::storage(std::string_view n) const {
+  return StorageClient(find_live(*s_->snapshot(), n, NEXUS_STORAGE_V1));
+}
+AuthClient Runtime::auth(std::string_view n) const { return AuthClient(find_live(*s_->snapshot(), n, NEXUS_AUTH_V1)); }
 TranscriptionClient Runtime::transcription(std::string_view n) const {
-  return TranscriptionClient(find_live(*s_, n, NEXUS_TRANSCRIPTION_V1));
+  return TranscriptionClient(find_live(*s_->snapshot(), n, NEXUS_TRANSCRIPTION_V1));
 }
-ToolsClient Runtime::tools(std::string_view n) const { return ToolsClient(find_live(*s_, n, NEXUS_TOOLS_V1)); }
+ToolsClient Runtime::tools(std::string_view n) const { return ToolsClient(find_live(*s_->snapshot(), n, NEXUS_TOOLS_V1)); }
 ResourcesClient Runtime::resources(std::string_view n) const {
-  return ResourcesClient(find_live(*s_, n, NEXUS_RESOURCES_V1));
+  return ResourcesClient(find_live(*s_->snapshot(), n, NEXUS_RESOURCES_V1));
 }
-PromptsClient Runtime::prompts(std::string_view n) const { return PromptsClient(find_live(*s_, n, NEXUS_PROMPTS_V1)); }
-TokensClient Runtime::tokens(std::string_view n) const { return TokensClient(find_live(*s_, n, NEXUS_TOKENS_V1)); }
+PromptsClient Runtime::prompts(std::string_view n) const {
+  return PromptsClient(find_live(*s_->snapshot(), n, NEXUS_PROMPTS_V1));
+}
+TokensClient Runtime::tokens(std::string_view n) const { return TokensClient(find_live(*s_->snapshot(), n, NEXUS_TOKENS_V1)); }
 
 std::vector<std::string> Runtime::instances_providing(std::string_view interface_id) const {
+  const auto snap = s_->snapshot();
   std::vector<std::string> out;
-  for (const auto& [name, inst] : s_->live)
+  for (const auto& [name, inst] : snap->live)
     if (inst->table(std::string(interface_id))) out.push_back(name);
   return out;
 }
 
 std::vector<std::pair<std::string, std::string>> Runtime::health() const {
+  const auto snap = s_->snapshot();
   std::vector<std::pair<std::string, std::string>> out;
-  for (const auto& [name, inst] : s_->live) {
+  for (const auto& [name, inst] : snap->live) {
     const auto& d = inst->module().descriptor();
     std::string reason;
     if (d.on_instance_health) {

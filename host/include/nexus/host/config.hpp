@@ -27,8 +27,18 @@ class ConfigError : public std::runtime_error {
 struct HttpConfig {
   std::string listen = "127.0.0.1:8000";   // ADDR:PORT; loopback unless configured
   std::size_t max_body_bytes = 64u << 20;  // request bodies above this: 413
-  unsigned threads = 4;                    // pistache worker threads
+  unsigned threads = 4;                    // pistache I/O threads (parse requests, write replies)
   unsigned shutdown_grace_seconds = 30;    // in-flight requests get this long on SIGTERM
+  // Requests run on a worker pool of min..max threads (the platform's
+  // MIN_WORKERS / MAX_WORKERS) with a bounded queue in front of it.
+  unsigned min_workers = 2;
+  unsigned max_workers = 16;
+  unsigned queue_limit = 64;               // requests waiting for a worker; more: 503 + Retry-After
+  unsigned retry_after_seconds = 1;        // the Retry-After of that 503
+  // Every request's deadline (the platform's request timeout), passed into
+  // every plugin call it makes; past it the client gets 504
+  // deadline_exceeded even if the plugin never returns.
+  unsigned request_timeout_ms = 60000;
 };
 
 struct LoggingConfig {
@@ -78,6 +88,24 @@ struct McpConfig {
   std::optional<nlohmann::json> resource_metadata;
 };
 
+// "transcription": POST /v1/transcriptions and its jobs.
+struct TranscriptionConfig {
+  // The transcription instance used when a request names none. Absent: the
+  // only instance providing nexus.transcription/1 (several: requests must say).
+  std::optional<std::string> provider;
+  // Storage instance keeping job records, and the audio of async uploads
+  // until their job ends, so a restart loses neither. Absent: jobs live in
+  // memory only (a warning at start says so).
+  std::optional<std::string> jobs_storage;
+  std::string jobs_prefix = "transcription-jobs/";  // key prefix inside jobs_storage
+  unsigned workers = 2;                 // transcriptions running at once
+  unsigned queue_limit = 16;            // jobs waiting beyond those; more: 503 + Retry-After
+  unsigned retry_after_seconds = 10;    // the Retry-After of that 503
+  unsigned timeout_ms = 600000;         // per job: the provider call's deadline
+  std::size_t max_audio_bytes = 256u << 20;  // audio read from storage above this: 413
+  unsigned keep_finished = 1000;        // finished jobs kept in memory (the rest: in jobs_storage)
+};
+
 struct Config {
   std::filesystem::path source;               // the file it came from ("" if text)
   HttpConfig http;
@@ -87,6 +115,7 @@ struct Config {
   std::vector<InstanceConfig> instances;      // sorted by name
   std::map<std::string, RouteGroupConfig> routes;
   McpConfig mcp;
+  TranscriptionConfig transcription;
   std::filesystem::path state_dir;            // plugin cache etc.; default <tmp>/nexus-<uid>
 };
 

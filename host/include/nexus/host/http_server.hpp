@@ -1,6 +1,7 @@
 // nexus/host/http_server.hpp — serve a Runtime over HTTP (pistache).
 //
 // Routes: GET /health, GET /ready, GET /v1/plugins, GET /v1/instances,
+// POST /v1/admin/reload (Runtime::reload of the config file),
 // PUT|GET|HEAD|DELETE /v1/storage/{instance}/{key...},
 // GET /v1/storage/{instance}?prefix=&cursor=&limit=.
 // Every route group except health/ready is guarded by the auth chain named
@@ -31,6 +32,10 @@ class HttpServer {
   void stop();
   // The port actually bound (useful with port 0).
   std::uint16_t port() const;
+  // After stop(): plugin calls that overran their deadline and never
+  // returned. Their code is still running, so the Runtime must not be
+  // destroyed (nexusd exits without unloading plugins instead).
+  unsigned abandoned_calls() const;
 
  private:
   struct Impl;

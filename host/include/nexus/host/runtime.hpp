@@ -2,11 +2,20 @@
 // plugins it names, create the instances in dependency order, and hand out
 // typed clients. HTTP serving (nexus/host/http_server.hpp) is one use of it.
 //
+// Reload: the running set (config, loaded plugins, instances) is one
+// immutable snapshot. reload() builds the next snapshot beside it, taking
+// over unchanged instances as they are, and swaps it in atomically. Every
+// accessor below reads the snapshot in force when it is called; a client it
+// returns keeps its instance (and that instance's code) alive until the
+// client is gone, so a call that started before a reload finishes on the
+// instance it started on.
+//
 //   auto rt = nexus::host::Runtime::start(nexus::host::load_config_file("etc/nexus.json"), {});
 //   auto store = rt->storage("recordings");
 //   store.put({}, {.key = "a.txt", .body = bytes});
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -46,6 +55,25 @@ struct InstanceSummary {
   std::vector<std::string> interfaces;
   std::vector<std::string> depends_on;
   nlohmann::json config_redacted;  // secrets shown as "***"
+  // 1 when first created; +1 each time a reload re-creates it (0 with
+  // RuntimeOptions::check_only, where nothing is created).
+  std::uint64_t generation = 0;
+  std::string plugin_version;  // the plugin's descriptor version
+  std::string sha256;          // of the plugin file the instance runs
+};
+
+// What a successful reload did. Instance names are sorted.
+struct ReloadResult {
+  std::uint64_t generation = 0;       // the runtime generation now in force
+  std::vector<std::string> created;   // new names
+  std::vector<std::string> replaced;  // re-created: plugin, file, config or a dependency changed
+  std::vector<std::string> kept;      // the same object as before, state intact
+  std::vector<std::string> removed;   // gone from the config
+  // Settings that changed in the config but only take effect on a restart
+  // ("http.listen", ...); the running values stay in force.
+  std::vector<std::string> restart_required;
+  // One line for the log: "generation 3: created a; replaced b; ...".
+  std::string summary() const;
 };
 
 class Runtime {
@@ -58,7 +86,30 @@ class Runtime {
   Runtime(const Runtime&) = delete;
   Runtime& operator=(const Runtime&) = delete;
 
-  const Config& config() const noexcept;
+  // Re-reads the file the config came from (Config::source, with ${VAR}
+  // interpolation from the environment as at start) and reloads it. Throws
+  // ConfigError when the runtime was started from config text.
+  ReloadResult reload();
+  // Replaces the running set with `config`: everything is loaded, validated
+  // and created first; instances whose plugin id, plugin file (sha256),
+  // config block and dependencies are all unchanged are kept as they are,
+  // the others are created anew (dependents after what they depend on),
+  // then the new set is swapped in at once. A replaced instance is
+  // destroyed when its last call returns, its code unloaded after that.
+  // Throws ConfigError (bad config: path + fix) or std::runtime_error,
+  // leaving the running set untouched; instances created for the attempt
+  // are destroyed again. One reload runs at a time; callers wait.
+  // [any-thread]
+  ReloadResult reload(const Config& config);
+  // 1 at start, +1 for each successful reload.
+  std::uint64_t generation() const;
+  // Instances replaced or removed by a reload that still finish calls
+  // started before it (they are destroyed when the last one returns).
+  std::size_t retiring_instances() const;
+
+  // The config in force. Hold the pointer, not a reference into it: a
+  // reload replaces it, and the pointer keeps the old one valid.
+  std::shared_ptr<const Config> config() const;
   std::vector<PluginSummary> plugins() const;
   std::vector<InstanceSummary> instances() const;
 
@@ -77,6 +128,24 @@ class Runtime {
 
   // Health of every instance: name -> "" if healthy, else the reason.
   std::vector<std::pair<std::string, std::string>> health() const;
+
+  // Pins the snapshot in force to the calling thread: until the Pin is
+  // destroyed, every accessor above called on this thread reads that one
+  // snapshot, even if a reload swaps in another meanwhile. The HTTP server
+  // pins one per request, so a request never mixes two configs (its auth
+  // chain from one, its instances from the next). Pins nest; reload()
+  // ignores them. [any-thread]
+  class Pin {
+   public:
+    explicit Pin(const Runtime& runtime);
+    ~Pin();
+    Pin(const Pin&) = delete;
+    Pin& operator=(const Pin&) = delete;
+
+   private:
+    const void* saved_owner_;
+    std::shared_ptr<const void> saved_snapshot_;
+  };
 
   struct State;  // opaque: defined in the host's sources
 
