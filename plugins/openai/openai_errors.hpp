@@ -36,7 +36,7 @@ struct ErrorScope {
 };
 
 // The status and message for a non-2xx answer that will not be retried
-// (any more). Mapping (docs/transcription-openai.md):
+// (any more). Mapping (docs/transcription.md):
 //   400, 404, 415, 422, other 4xx   INVALID_ARGUMENT (404: unknown model or wrong path)
 //   401                             UNAUTHENTICATED
 //   403                             PERMISSION_DENIED

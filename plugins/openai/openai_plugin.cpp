@@ -8,7 +8,7 @@ namespace {
 constexpr const char* kSchema = R"json({
   "$schema": "http://json-schema.org/draft-07/schema#",
   "title": "openai transcription",
-  "description": "Speech to text through an OpenAI-compatible POST /v1/audio/transcriptions: OpenAI, Azure OpenAI (auth_header \"api-key\", path and query), or a self-hosted Whisper server. Retries 408/429/5xx and connection errors with backoff, honouring Retry-After, within the call's deadline. See docs/transcription-openai.md.",
+  "description": "Speech to text through an OpenAI-compatible POST /v1/audio/transcriptions: OpenAI, Azure OpenAI (auth_header \"api-key\", path and query), or a self-hosted Whisper server. Retries 408/429/5xx and connection errors with backoff, honouring Retry-After, within the call's deadline. See docs/transcription.md.",
   "type": "object",
   "additionalProperties": false,
   "required": ["api_key"],

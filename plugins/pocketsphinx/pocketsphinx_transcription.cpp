@@ -1,0 +1,65 @@
+#include "pocketsphinx_transcription.hpp"
+
+#include <chrono>
+#include <cstdio>
+
+#include "audio_input.hpp"
+#include "call_options.hpp"
+#include "transcript.hpp"
+
+namespace nexus::plugins::pocketsphinx {
+namespace {
+
+// Progress is reported, and cancellation and the deadline polled, after
+// every half second of audio.
+constexpr std::size_t kReportEverySamples = kDecoderSampleRate / 2;
+
+std::string progress_message(double done, double total) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "decoded %.1f of %.1f s", done, total);
+  return buf;
+}
+
+}  // namespace
+
+PocketsphinxTranscription::PocketsphinxTranscription(const sdk::InstanceArgs& args)
+    : pool_(read_settings(args.config)) {
+  const Settings& s = pool_.settings();
+  args.host.info("pocketsphinx instance '" + args.name + "': model " + s.hmm + ", search " +
+                 std::string(search_kind_name(s.search.kind)) + ", up to " + std::to_string(s.max_decoders) +
+                 " decoders");
+}
+
+nlohmann::json PocketsphinxTranscription::transcribe(sdk::CallContext& ctx, std::span<const std::uint8_t> bytes,
+                                                     std::string_view media_type, const nlohmann::json& options) {
+  const auto started = std::chrono::steady_clock::now();
+  const Settings& settings = pool_.settings();
+  const CallOptions call = read_call_options(options, settings);
+  const DecoderAudio audio = prepare_audio(bytes, media_type, settings.max_audio_seconds);
+  if (audio.truncated) {
+    char seconds[32];
+    std::snprintf(seconds, sizeof seconds, "%.1f", audio.duration_seconds);
+    ctx.log(NEXUS_LOG_WARN, std::string("the WAV data chunk is longer than the bytes sent (a truncated recording?); "
+                                        "decoding the ") +
+                                seconds + " s that are there");
+  }
+  ctx.check();
+
+  DecoderPool::Lease decoder = pool_.acquire(ctx);
+  if (call.search) decoder->use_call_search(*call.search);
+
+  const double total = static_cast<double>(audio.samples.size()) / kDecoderSampleRate;
+  const auto utterances = decoder->decode(audio.samples, kReportEverySamples, [&](std::size_t done_samples) {
+    const double done = static_cast<double>(done_samples) / kDecoderSampleRate;
+    ctx.progress(done, total, progress_message(done, total));
+    ctx.check();
+  });
+
+  TranscriptFacts facts;
+  facts.search = decoder->active_kind();
+  facts.language = settings.language;
+  facts.processing_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return make_transcript(utterances, audio, facts).to_json();
+}
+
+}  // namespace nexus::plugins::pocketsphinx
