@@ -22,6 +22,18 @@ incdir="$(PKG_CONFIG_PATH="$work/prefix/share/pkgconfig" pkg-config --cflags-onl
   || fail "pkg-config --cflags nexus-sdk gives '$incdir', not the prefix's include folder"
 
 kit="$build/bin/nexus-plugin-check"
+src="$(cd "$(dirname "$0")/../.." && pwd)"
+
+# examples/plugins: checked-in plugins built only against the prefix.
+cmake -S "$src/examples/plugins/text-stats" -B "$work/text-stats" -DCMAKE_PREFIX_PATH="$work/prefix" \
+  -DCMAKE_BUILD_TYPE=Release >/dev/null || fail "examples/plugins/text-stats does not configure against the installed SDK"
+cmake --build "$work/text-stats" >/dev/null || fail "examples/plugins/text-stats does not build"
+if [ -x "$kit" ]; then
+  "$kit" "$work/text-stats/plugins/libnexus_text_stats.so" --instance-config '{}' \
+    --tool-call 'text_stats {"text": "Please transfer my call. Billing, please!"}' > "$work/text-stats.check" 2>&1 \
+    || { cat "$work/text-stats.check"; fail "examples/plugins/text-stats fails the conformance kit"; }
+fi
+echo "ok: examples/plugins/text-stats builds against the installed SDK and passes the kit"
 for kind in tools storage auth transcription; do
   id="demo_$kind"
   "$work/prefix/bin/nexus-new-plugin" "$id" --kind "$kind" "$work/$id" >/dev/null
@@ -46,12 +58,13 @@ cat > "$work/nexus.json" <<JSON
 {
   "http": {"listen": "127.0.0.1:$port"},
   "state_dir": "$work/state",
-  "plugin_dirs": ["$work/demo_storage/build/plugins"],
+  "plugin_dirs": ["$work/demo_storage/build/plugins", "$work/text-stats/plugins"],
   "instances": {
     "notes": {"plugin": "demo_storage", "config": {}},
+    "stats": {"plugin": "text_stats", "config": {"top": 2}},
     "keys": {"plugin": "apikey", "config": {"keys": [{"id": "t", "env": "OOT_KEY", "scopes": ["*"]}]}}
   },
-  "routes": {"storage": {"auth": ["keys"]}, "admin": {"auth": ["keys"]}}
+  "routes": {"storage": {"auth": ["keys"]}, "admin": {"auth": ["keys"]}, "mcp": {"auth": ["keys"]}}
 }
 JSON
 OOT_KEY="$key" "$work/prefix/bin/nexusd" --config "$work/nexus.json" \
@@ -67,3 +80,20 @@ curl -fsS -X PUT -H "X-API-Key: $key" -H "Content-Type: text/plain" --data-binar
 got="$(curl -fsS -H "X-API-Key: $key" "http://127.0.0.1:$port/v1/storage/notes/a/b.txt")"
 [ "$got" = "hello" ] || fail "GET returned '$got'"
 echo "ok: the template storage plugin serves over HTTP from the installed nexusd"
+
+# The example tool over MCP (Streamable HTTP): initialize, then tools/call.
+mcp() {  # mcp JSON [SESSION] -> response body (JSON or SSE)
+  curl -fsS -X POST -H "X-API-Key: $key" -H "Content-Type: application/json" \
+    -H "Accept: application/json, text/event-stream" -H "MCP-Protocol-Version: 2025-11-25" \
+    ${2:+-H "Mcp-Session-Id: $2"} -D "$work/mcp.headers" --data-binary "$1" "http://127.0.0.1:$port/mcp"
+}
+mcp '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"oot","version":"1"}}}' >/dev/null \
+  || { cat "$work/nexusd.log"; fail "MCP initialize failed"; }
+session="$(tr -d '\r' < "$work/mcp.headers" | awk -F': ' 'tolower($1)=="mcp-session-id" {print $2}')"
+[ -n "$session" ] || fail "no Mcp-Session-Id in the initialize answer"
+mcp '{"jsonrpc":"2.0","method":"notifications/initialized"}' "$session" >/dev/null || fail "notifications/initialized failed"
+answer="$(mcp '{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"text_stats","arguments":{"text":"Billing please. Billing now!"}}}' "$session")" \
+  || { cat "$work/nexusd.log"; fail "tools/call text_stats failed"; }
+echo "$answer" | grep -q '"structuredContent":{"sentences":2,"top_words":\[{"count":2,"word":"billing"}' \
+  || fail "tools/call text_stats answered: $answer"
+echo "ok: the example tool answers tools/call over /mcp from the installed nexusd"
