@@ -9,12 +9,9 @@
 #include <span>
 #include <string>
 
-#include "credentials.hpp"
-#include "http.hpp"
+#include "aws.hpp"
 #include "s3_config.hpp"
-#include "retry.hpp"
 #include "s3_errors.hpp"
-#include "sigv4.hpp"
 
 namespace nexus::plugins::s3 {
 
@@ -35,7 +32,8 @@ class S3Client {
       : config_(config), credentials_(credentials), pool_(pool) {}
 
   // Sends `call`, retrying 5xx / 429 / connection errors with backoff up to
-  // config.max_retries times and never past the call's deadline. Returns
+  // config.max_retries times and never past the call's deadline
+  // (aws::send_with_retries). Returns
   // the final response whatever its status, unless it is still retryable
   // after the last attempt (then throws Error(UNAVAILABLE)); throws on
   // transport failures, cancellation and deadline.
@@ -54,7 +52,6 @@ class S3Client {
   const S3Config& config_;
   CredentialProvider& credentials_;
   http::Pool& pool_;
-  Backoff backoff_;
 };
 
 }  // namespace nexus::plugins::s3

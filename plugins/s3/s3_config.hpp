@@ -7,18 +7,9 @@
 #include <cstdint>
 #include <string>
 
-#include "credentials.hpp"
+#include "aws.hpp"
 
 namespace nexus::plugins::s3 {
-
-struct Endpoint {
-  std::string scheme;  // "http" or "https"
-  std::string host;    // "127.0.0.1", "s3.us-east-1.amazonaws.com", "[::1]"
-  int port = 0;        // 0: the scheme's default
-  // "host" or "host:port" as it goes into Host headers and URLs.
-  std::string authority() const { return port ? host + ":" + std::to_string(port) : host; }
-  std::string url() const { return scheme + "://" + authority(); }
-};
 
 struct S3Config {
   std::string bucket;
@@ -38,8 +29,5 @@ inline constexpr std::uint64_t kMinPartBytes = 5ull << 20;  // S3's floor for ev
 
 // Reads and checks the block; Error(INVALID_ARGUMENT) naming the key.
 S3Config read_config(const sdk::Config& config);
-
-// Parses "scheme://host[:port][/]"; Error(INVALID_ARGUMENT) naming `where`.
-Endpoint parse_endpoint(const std::string& url, const std::string& where);
 
 }  // namespace nexus::plugins::s3

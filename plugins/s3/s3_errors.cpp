@@ -34,24 +34,6 @@ bool is_retryable(const http::Response& r) {
   return false;
 }
 
-bool is_retryable(const http::TransportError& e) {
-  switch (e.code()) {
-    case CURLE_COULDNT_RESOLVE_HOST:
-    case CURLE_COULDNT_CONNECT:
-    case CURLE_OPERATION_TIMEDOUT:
-    case CURLE_SEND_ERROR:
-    case CURLE_RECV_ERROR:
-    case CURLE_GOT_NOTHING:
-    case CURLE_PARTIAL_FILE:
-    case CURLE_SSL_CONNECT_ERROR:
-    case CURLE_HTTP2:
-    case CURLE_HTTP2_STREAM:
-      return true;
-    default:
-      return false;
-  }
-}
-
 sdk::Error error_from_transport(const http::TransportError& e, const ErrorScope& s, int attempts) {
   if (e.aborted()) return sdk::cancelled(s.operation + " was cancelled");
   return sdk::unavailable(s.operation + " on " + where(s) + " got no answer after " + std::to_string(attempts) +

@@ -7,7 +7,7 @@
 
 #include <string>
 
-#include "http.hpp"
+#include "aws.hpp"
 
 namespace nexus::plugins::s3 {
 
@@ -35,7 +35,5 @@ sdk::Error error_from_transport(const http::TransportError& e, const ErrorScope&
 
 // Worth another try: 5xx, 429, S3's 400 RequestTimeout.
 bool is_retryable(const http::Response& r);
-// Worth another try: refused, reset, DNS, timeout; not a cancellation.
-bool is_retryable(const http::TransportError& e);
 
 }  // namespace nexus::plugins::s3

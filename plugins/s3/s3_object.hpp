@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "http.hpp"
+#include "aws.hpp"
 
 namespace nexus::plugins::s3 {
 

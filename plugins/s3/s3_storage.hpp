@@ -9,8 +9,7 @@
 #include <optional>
 #include <string>
 
-#include "credentials.hpp"
-#include "http.hpp"
+#include "aws.hpp"
 #include "s3_client.hpp"
 #include "s3_config.hpp"
 

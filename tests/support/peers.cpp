@@ -107,6 +107,15 @@ PeerProcess::Options s3rver_options(const std::filesystem::path& data_dir) {
   return o;
 }
 
+PeerProcess::Options dynalite_options() {
+  PeerProcess::Options o;
+  o.name = "dynalite";
+  o.port = free_tcp_port();
+  o.argv = {node_program(), (peers_dir() / "node_modules/dynalite/cli.js").string(), "--host", "127.0.0.1", "--port", std::to_string(o.port),
+            "--createTableMs", "0", "--deleteTableMs", "0", "--updateTableMs", "0"};
+  return o;
+}
+
 PeerProcess::Options node_script_options(const std::string& script, EnvPairs env) {
   PeerProcess::Options o;
   o.name = script;

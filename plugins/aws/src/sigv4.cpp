@@ -1,4 +1,4 @@
-#include "sigv4.hpp"
+#include "nexus_aws/sigv4.hpp"
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -8,7 +8,7 @@
 #include <map>
 #include <stdexcept>
 
-namespace nexus::plugins::s3::sigv4 {
+namespace nexus::plugins::aws::sigv4 {
 namespace {
 
 std::string lower(std::string_view s) {
@@ -69,7 +69,8 @@ std::string canonical_path(std::string_view path, bool s3_path_rules) {
 }
 
 bool is_replaced_header(std::string_view lower_name, bool has_token) {
-  return lower_name == "authorization" || lower_name == "x-amz-date" || (has_token && lower_name == "x-amz-security-token");
+  return lower_name == "authorization" || lower_name == "x-amz-date" ||
+         (has_token && lower_name == "x-amz-security-token");
 }
 
 }  // namespace
@@ -100,8 +101,8 @@ std::string sha256_hex(std::string_view text) {
 std::string hmac_sha256(std::string_view key, std::string_view data) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  if (!HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()), data.size(),
-            md, &len))
+  if (!HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
+            data.size(), md, &len))
     throw std::runtime_error("OpenSSL HMAC(sha256) failed");
   return std::string(reinterpret_cast<const char*>(md), len);
 }
@@ -111,8 +112,8 @@ std::string uri_encode(std::string_view bytes, bool keep_slash) {
   std::string out;
   out.reserve(bytes.size() * 3);
   for (unsigned char c : bytes) {
-    const bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-                            c == '_' || c == '~';
+    const bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+                            c == '.' || c == '_' || c == '~';
     if (unreserved || (keep_slash && c == '/')) {
       out += static_cast<char>(c);
     } else {
@@ -157,22 +158,24 @@ std::string canonical_request(const Request& request, const Options& options, st
   }
   if (signed_headers) *signed_headers = names;
   const std::string payload = request.payload_hash.empty() ? std::string(kEmptySha256) : request.payload_hash;
-  return request.method + "\n" + canonical_path(request.path, options.s3_path_rules) + "\n" + canonical_query(request.query) + "\n" +
-         block + "\n" + names + "\n" + payload;
+  return request.method + "\n" + canonical_path(request.path, options.s3_path_rules) + "\n" +
+         canonical_query(request.query) + "\n" + block + "\n" + names + "\n" + payload;
 }
 
 std::string string_to_sign(std::string_view amz_date, std::string_view scope, std::string_view creq) {
   return std::string(kAlgorithm) + "\n" + std::string(amz_date) + "\n" + std::string(scope) + "\n" + sha256_hex(creq);
 }
 
-std::string signing_key(std::string_view secret, std::string_view date, std::string_view region, std::string_view service) {
+std::string signing_key(std::string_view secret, std::string_view date, std::string_view region,
+                        std::string_view service) {
   std::string k = hmac_sha256("AWS4" + std::string(secret), date);
   k = hmac_sha256(k, region);
   k = hmac_sha256(k, service);
   return hmac_sha256(k, "aws4_request");
 }
 
-Signature sign(const Request& request, const Credentials& credentials, const Options& options, std::string_view amz_date) {
+Signature sign(const Request& request, const Credentials& credentials, const Options& options,
+               std::string_view amz_date) {
   if (amz_date.size() != 16) throw std::invalid_argument("amz_date must look like 20150830T123600Z");
   const bool has_token = !credentials.session_token.empty();
   const std::string payload = request.payload_hash.empty() ? std::string(kEmptySha256) : request.payload_hash;
@@ -200,7 +203,8 @@ Signature sign(const Request& request, const Credentials& credentials, const Opt
   const std::string date(amz_date.substr(0, 8));
   const std::string scope = date + "/" + options.region + "/" + options.service + "/aws4_request";
   out.string_to_sign = string_to_sign(amz_date, scope, out.canonical_request);
-  out.signature = to_hex(hmac_sha256(signing_key(credentials.secret_access_key, date, options.region, options.service), out.string_to_sign));
+  out.signature = to_hex(hmac_sha256(signing_key(credentials.secret_access_key, date, options.region, options.service),
+                                     out.string_to_sign));
   out.authorization = std::string(kAlgorithm) + " Credential=" + credentials.access_key_id + "/" + scope +
                       ", SignedHeaders=" + signed_headers + ", Signature=" + out.signature;
   out.added_headers.emplace_back("authorization", out.authorization);
@@ -216,4 +220,4 @@ std::string amz_date_of(std::int64_t unix_seconds) {
   return buf;
 }
 
-}  // namespace nexus::plugins::s3::sigv4
+}  // namespace nexus::plugins::aws::sigv4

@@ -1,9 +1,9 @@
-#include "http.hpp"
+#include "nexus_aws/http.hpp"
 
 #include <algorithm>
 #include <cstring>
 
-namespace nexus::plugins::s3::http {
+namespace nexus::plugins::aws::http {
 namespace {
 
 // curl_global_init is not safe to race with other curl use in old libcurl;
@@ -35,7 +35,8 @@ std::string lower(std::string_view s) {
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) s.remove_suffix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -104,7 +105,9 @@ Pool::~Pool() {
 void Pool::lock_cb(CURL*, curl_lock_data data, curl_lock_access, void* self) noexcept {
   static_cast<Pool*>(self)->locks_[data].lock();
 }
-void Pool::unlock_cb(CURL*, curl_lock_data data, void* self) noexcept { static_cast<Pool*>(self)->locks_[data].unlock(); }
+void Pool::unlock_cb(CURL*, curl_lock_data data, void* self) noexcept {
+  static_cast<Pool*>(self)->locks_[data].unlock();
+}
 
 Pool::Lease Pool::checkout() {
   {
@@ -153,7 +156,8 @@ Response perform(Pool& pool, const Request& request) {
   curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
   if (connect_to) curl_easy_setopt(h, CURLOPT_CONNECT_TO, connect_to.get());
   curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, std::max(1L, request.timeout_ms));
-  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, std::max(1L, std::min(request.connect_timeout_ms, request.timeout_ms)));
+  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
+                   std::max(1L, std::min(request.connect_timeout_ms, request.timeout_ms)));
   curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &on_body);
   curl_easy_setopt(h, CURLOPT_WRITEDATA, &response);
   curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, &on_header);
@@ -174,7 +178,8 @@ Response perform(Pool& pool, const Request& request) {
     // POSTFIELDS sends the bytes as they are, with Content-Length, and can
     // be replayed on a retry; the method is then set explicitly.
     curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
-    curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.empty() ? "" : reinterpret_cast<const char*>(request.body.data()));
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS,
+                     request.body.empty() ? "" : reinterpret_cast<const char*>(request.body.data()));
     curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, request.method.c_str());
   }
 
@@ -193,4 +198,4 @@ Response perform(Pool& pool, const Request& request) {
   return response;
 }
 
-}  // namespace nexus::plugins::s3::http
+}  // namespace nexus::plugins::aws::http

@@ -1,5 +1,5 @@
-// credentials — where the S3 plugin's AWS keys come from, in the order
-// every AWS SDK uses:
+// credentials — where an AWS plugin's (s3, dynamodb) keys come from, in the
+// order every AWS SDK uses:
 //   1. the instance config (access_key_id / secret_access_key / session_token)
 //   2. env AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN
 //   3. profile AWS_PROFILE (default "default") in AWS_SHARED_CREDENTIALS_FILE
@@ -23,10 +23,10 @@
 #include <optional>
 #include <string>
 
-#include "http.hpp"
-#include "sigv4.hpp"
+#include "nexus_aws/http.hpp"
+#include "nexus_aws/sigv4.hpp"
 
-namespace nexus::plugins::s3 {
+namespace nexus::plugins::aws {
 
 struct StaticKeys {
   std::string access_key_id;
@@ -73,4 +73,4 @@ std::optional<StaticKeys> parse_credentials_file(std::string_view text, std::str
 // "2026-01-02T03:04:05Z" (fraction and offset allowed) → time point.
 std::optional<std::chrono::system_clock::time_point> parse_iso8601(std::string_view text);
 
-}  // namespace nexus::plugins::s3
+}  // namespace nexus::plugins::aws

@@ -1,4 +1,4 @@
-#include "credentials.hpp"
+#include "nexus_aws/credentials.hpp"
 
 #include <nexus/sdk/error.hpp>
 
@@ -12,7 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace nexus::plugins::s3 {
+namespace nexus::plugins::aws {
 namespace {
 
 using Clock = std::chrono::system_clock;
@@ -31,8 +31,10 @@ std::optional<std::string> env(const char* name) {
 }
 
 std::string trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) s.remove_suffix(1);
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
+    s.remove_suffix(1);
   return std::string(s);
 }
 
@@ -63,7 +65,8 @@ SourcedCredentials parse_credentials_json(const std::string& body, const std::st
   return c;
 }
 
-http::Response metadata_call(http::Pool& pool, const std::string& method, const std::string& url, http::Headers headers) {
+http::Response metadata_call(http::Pool& pool, const std::string& method, const std::string& url,
+                             http::Headers headers) {
   http::Request r;
   r.method = method;
   r.url = url;
@@ -89,15 +92,19 @@ SourcedCredentials fetch_ecs(http::Pool& pool, const std::string& url) {
 
 SourcedCredentials fetch_imds(http::Pool& pool, const std::string& base) {
   // IMDSv2: a session token first (PUT with a TTL), then every GET carries it.
-  const auto token = metadata_call(pool, "PUT", base + "/latest/api/token", {{"X-aws-ec2-metadata-token-ttl-seconds", "21600"}});
+  const auto token =
+      metadata_call(pool, "PUT", base + "/latest/api/token", {{"X-aws-ec2-metadata-token-ttl-seconds", "21600"}});
   if (token.status != 200) throw std::runtime_error("IMDS token PUT answered HTTP " + std::to_string(token.status));
   const http::Headers auth{{"X-aws-ec2-metadata-token", trim(token.body)}};
   const auto role = metadata_call(pool, "GET", base + "/latest/meta-data/iam/security-credentials/", auth);
-  if (role.status != 200) throw std::runtime_error("IMDS role lookup answered HTTP " + std::to_string(role.status) + " (no instance profile?)");
+  if (role.status != 200)
+    throw std::runtime_error("IMDS role lookup answered HTTP " + std::to_string(role.status) +
+                             " (no instance profile?)");
   const std::string name = trim(role.body.substr(0, role.body.find('\n')));
   if (name.empty()) throw std::runtime_error("IMDS lists no IAM role for this instance");
   const auto creds = metadata_call(pool, "GET", base + "/latest/meta-data/iam/security-credentials/" + name, auth);
-  if (creds.status != 200) throw std::runtime_error("IMDS credentials of role '" + name + "' answered HTTP " + std::to_string(creds.status));
+  if (creds.status != 200)
+    throw std::runtime_error("IMDS credentials of role '" + name + "' answered HTTP " + std::to_string(creds.status));
   return parse_credentials_json(creds.body, "EC2 instance metadata (role " + name + ")");
 }
 
@@ -112,8 +119,8 @@ std::optional<Clock::time_point> parse_iso8601(std::string_view text) {
   const std::string s(text);
   std::tm tm{};
   int consumed = 0;
-  if (std::sscanf(s.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec,
-                  &consumed) != 6)
+  if (std::sscanf(s.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
+                  &tm.tm_sec, &consumed) != 6)
     return std::nullopt;
   tm.tm_year -= 1900;
   tm.tm_mon -= 1;
@@ -155,9 +162,12 @@ std::optional<StaticKeys> parse_credentials_file(std::string_view text, std::str
     std::string key = trim(std::string_view(t).substr(0, eq));
     for (char& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     const std::string value = trim(std::string_view(t).substr(eq + 1));
-    if (key == "aws_access_key_id") keys.access_key_id = value;
-    else if (key == "aws_secret_access_key") keys.secret_access_key = value;
-    else if (key == "aws_session_token" || key == "aws_security_token") keys.session_token = value;
+    if (key == "aws_access_key_id")
+      keys.access_key_id = value;
+    else if (key == "aws_secret_access_key")
+      keys.secret_access_key = value;
+    else if (key == "aws_session_token" || key == "aws_security_token")
+      keys.session_token = value;
   }
   if (!seen || keys.access_key_id.empty() || keys.secret_access_key.empty()) return std::nullopt;
   return keys;
@@ -169,8 +179,10 @@ CredentialProvider::CredentialProvider(StaticKeys config_keys, http::Pool& pool)
   // 1. config
   if (!config_keys.access_key_id.empty() || !config_keys.secret_access_key.empty()) {
     if (config_keys.access_key_id.empty() || config_keys.secret_access_key.empty())
-      throw sdk::invalid_argument("config.access_key_id and config.secret_access_key must be set together (only one is set)");
-    current_ = {{config_keys.access_key_id, config_keys.secret_access_key, config_keys.session_token}, "config", std::nullopt};
+      throw sdk::invalid_argument(
+          "config.access_key_id and config.secret_access_key must be set together (only one is set)");
+    current_ = {
+        {config_keys.access_key_id, config_keys.secret_access_key, config_keys.session_token}, "config", std::nullopt};
     return;
   }
   looked.push_back("config.access_key_id/secret_access_key (not set)");
@@ -188,23 +200,30 @@ CredentialProvider::CredentialProvider(StaticKeys config_keys, http::Pool& pool)
   // 3. shared credentials file
   const std::string profile = env("AWS_PROFILE").value_or("default");
   std::string file;
-  if (auto f = env("AWS_SHARED_CREDENTIALS_FILE")) file = *f;
-  else if (auto home = env("HOME")) file = *home + "/.aws/credentials";
+  if (auto f = env("AWS_SHARED_CREDENTIALS_FILE"))
+    file = *f;
+  else if (auto home = env("HOME"))
+    file = *home + "/.aws/credentials";
   if (file.empty()) {
     looked.push_back("shared credentials file (neither AWS_SHARED_CREDENTIALS_FILE nor HOME is set)");
   } else if (const auto text = read_file(file); !text) {
     looked.push_back("profile '" + profile + "' in " + file + " (file not found or unreadable)");
   } else if (const auto keys = parse_credentials_file(*text, profile); !keys) {
-    looked.push_back("profile '" + profile + "' in " + file + " (no such profile, or it lacks aws_access_key_id/aws_secret_access_key)");
+    looked.push_back("profile '" + profile + "' in " + file +
+                     " (no such profile, or it lacks aws_access_key_id/aws_secret_access_key)");
   } else {
-    current_ = {{keys->access_key_id, keys->secret_access_key, keys->session_token}, "profile '" + profile + "' in " + file, std::nullopt};
+    current_ = {{keys->access_key_id, keys->secret_access_key, keys->session_token},
+                "profile '" + profile + "' in " + file,
+                std::nullopt};
     return;
   }
 
   // 4. ECS container endpoint
   std::string ecs_url;
-  if (auto rel = env("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI")) ecs_url = env("NEXUS_TEST_ECS_ENDPOINT").value_or(kEcsBase) + *rel;
-  else if (auto full = env("AWS_CONTAINER_CREDENTIALS_FULL_URI")) ecs_url = *full;
+  if (auto rel = env("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"))
+    ecs_url = env("NEXUS_TEST_ECS_ENDPOINT").value_or(kEcsBase) + *rel;
+  else if (auto full = env("AWS_CONTAINER_CREDENTIALS_FULL_URI"))
+    ecs_url = *full;
   if (ecs_url.empty()) {
     looked.push_back("ECS container endpoint (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI / _FULL_URI not set)");
   } else {
@@ -220,7 +239,8 @@ CredentialProvider::CredentialProvider(StaticKeys config_keys, http::Pool& pool)
 
   // 5. EC2 instance metadata (IMDSv2)
   const bool imds_disabled = env("AWS_EC2_METADATA_DISABLED").value_or("") == "true";
-  const std::string imds = env("NEXUS_TEST_IMDS_ENDPOINT").value_or(env("AWS_EC2_METADATA_SERVICE_ENDPOINT").value_or(kImdsBase));
+  const std::string imds =
+      env("NEXUS_TEST_IMDS_ENDPOINT").value_or(env("AWS_EC2_METADATA_SERVICE_ENDPOINT").value_or(kImdsBase));
   if (imds_disabled) {
     looked.push_back("EC2 instance metadata (disabled by AWS_EC2_METADATA_DISABLED=true)");
   } else {
@@ -236,8 +256,10 @@ CredentialProvider::CredentialProvider(StaticKeys config_keys, http::Pool& pool)
 
   std::string msg = "no AWS credentials found; looked in: ";
   for (std::size_t i = 0; i < looked.size(); ++i) msg += (i ? "; " : "") + std::to_string(i + 1) + ". " + looked[i];
-  msg += ". Fix: set config.access_key_id and config.secret_access_key (secrets), or export AWS_ACCESS_KEY_ID and "
-         "AWS_SECRET_ACCESS_KEY, or AWS_PROFILE with a credentials file, or run with an ECS task role or EC2 instance profile";
+  msg +=
+      ". Fix: set config.access_key_id and config.secret_access_key (secrets), or export AWS_ACCESS_KEY_ID and "
+      "AWS_SECRET_ACCESS_KEY, or AWS_PROFILE with a credentials file, or run with an ECS task role or EC2 instance "
+      "profile";
   throw sdk::failed_precondition(msg);
 }
 
@@ -249,7 +271,8 @@ sigv4::Credentials CredentialProvider::get() {
     } catch (const std::exception& e) {
       // Keys that still work are better than none: retry next call.
       if (Clock::now() >= *current_.expiration)
-        throw sdk::unavailable("AWS credentials from " + current_.source + " expired and refreshing them failed: " + describe(e));
+        throw sdk::unavailable("AWS credentials from " + current_.source +
+                               " expired and refreshing them failed: " + describe(e));
     }
   }
   return current_.keys;
@@ -260,4 +283,4 @@ std::string CredentialProvider::source() const {
   return current_.source;
 }
 
-}  // namespace nexus::plugins::s3
+}  // namespace nexus::plugins::aws

@@ -17,21 +17,21 @@
 #include <utility>
 #include <vector>
 
-namespace nexus::plugins::s3::http {
+namespace nexus::plugins::aws::http {
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
 struct Request {
   std::string method = "GET";
   std::string url;
-  Headers headers;                         // sent as given (plus nothing curl adds that matters)
-  std::span<const std::uint8_t> body;      // borrowed for the call
-  long timeout_ms = 30000;                 // whole transfer
+  Headers headers;                     // sent as given (plus nothing curl adds that matters)
+  std::span<const std::uint8_t> body;  // borrowed for the call
+  long timeout_ms = 30000;             // whole transfer
   long connect_timeout_ms = 10000;
   // "host:port:connect-host:connect-port" (CURLOPT_CONNECT_TO): reach a
   // virtual-host style name at the endpoint's address without DNS for it.
   std::string connect_to;
-  std::function<bool()> should_abort;      // polled during the transfer
+  std::function<bool()> should_abort;  // polled during the transfer
 };
 
 struct Response {
@@ -102,4 +102,4 @@ class Pool {
 // response arrived. Any HTTP status is a Response.
 Response perform(Pool& pool, const Request& request);
 
-}  // namespace nexus::plugins::s3::http
+}  // namespace nexus::plugins::aws::http
