@@ -83,6 +83,18 @@ TEST_F(TranscriptionFlowTest, FilesAndPocketsphinx) {
   EXPECT_EQ(transcript["provider"].value("plugin", ""), "pocketsphinx") << transcript.dump();
   // And it is a real file where the fs backend keeps it.
   EXPECT_TRUE(std::filesystem::exists(dir_ / "data" / "transcripts" / "transcripts" / kTaskId / "transcript.json"));
+
+  // Audio the decoder cannot read is a 400 that says what was wrong.
+  const HttpClient c(server.port());
+  const auto not_wav = c.request("POST", "/v1/transcriptions", {{"Content-Type", "audio/wav"}}, "this is not audio");
+  EXPECT_EQ(not_wav.status, 400) << not_wav.body;
+  EXPECT_NE(not_wav.body.find("RIFF"), std::string::npos) << not_wav.body;
+  const auto truncated =
+      c.request("POST", "/v1/transcriptions", {{"Content-Type", "audio/wav"}}, std::string_view(wav_).substr(0, 30));
+  EXPECT_EQ(truncated.status, 400) << truncated.body;
+  const auto mp3 = c.request("POST", "/v1/transcriptions", {{"Content-Type", "audio/mpeg"}}, wav_);
+  EXPECT_EQ(mp3.status, 400) << mp3.body;
+  EXPECT_NE(mp3.body.find("audio/wav"), std::string::npos) << "names the accepted type: " << mp3.body;
 }
 
 TEST_F(TranscriptionFlowTest, S3AndAnOpenAiCompatibleServer) {

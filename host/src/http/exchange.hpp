@@ -21,6 +21,9 @@ struct HttpRequest {
   std::string_view body;                                     // borrowed from pistache's request for the call
   std::string remote_address;                                // "127.0.0.1"
   std::string request_id;                                    // chosen by choose_request_id()
+  // The client keeps the connection open after this request: HTTP/1.1
+  // unless it sent "Connection: close", HTTP/1.0 only with "keep-alive".
+  bool keep_alive = false;
 
   // First value of header `lower_name`, if present.
   std::optional<std::string_view> header(std::string_view lower_name) const {

@@ -11,6 +11,7 @@
 #include "http/reply_writer.hpp"
 
 #include <pistache/peer.h>
+#include <sys/socket.h>
 
 #include <sstream>
 
@@ -78,20 +79,31 @@ const char* reason_phrase(int status) {
   }
 }
 
-void set_connection(Http::ResponseWriter& writer, bool close) {
-  if (!close) return;
+// pistache 0.0.5 answers "Connection: Close" (and closes) unless the
+// request carried "Connection: keep-alive" — wrong for HTTP/1.1, where
+// connections persist by default, and a large cost: every request paid a
+// new TCP connection. The decision is made here from the request instead.
+void set_connection(Http::ResponseWriter& writer, bool keep_alive) {
   writer.headers().remove<Http::Header::Connection>();
-  writer.headers().add<Http::Header::Connection>(Http::ConnectionControl::Close);
+  writer.headers().add<Http::Header::Connection>(keep_alive ? Http::ConnectionControl::KeepAlive
+                                                            : Http::ConnectionControl::Close);
 }
 
-// Keeps `token` until the write behind `promise` settles either way.
-void release_when_done(Async::Promise<ssize_t>&& promise, const std::shared_ptr<void>& token) {
-  promise.then([token](ssize_t) {}, [token](const std::exception_ptr&) {});
+// Keeps `token` until the write behind `promise` settles either way. With
+// `close_after`, then half-closes the connection: pistache 0.0.5 announces
+// "Connection: Close" but never closes, so a client that waits for the end
+// of the stream (HTTP/1.0 without a length, some proxies) would hang.
+void release_when_done(Async::Promise<ssize_t>&& promise, const std::shared_ptr<void>& token,
+                       std::shared_ptr<Tcp::Peer> close_after = nullptr) {
+  auto finish = [token, close_after] {
+    if (close_after) ::shutdown(close_after->fd(), SHUT_WR);
+  };
+  promise.then([finish](ssize_t) { finish(); }, [finish](const std::exception_ptr&) { finish(); });
 }
 
 // Status line and headers by hand; no body.
 void write_headers_only(Http::ResponseWriter& writer, const Reply& reply, bool with_length,
-                        std::shared_ptr<void> token) {
+                        std::shared_ptr<void> token, std::shared_ptr<Tcp::Peer> close_after) {
   std::ostringstream out;
   out << "HTTP/1.1 " << reply.status << ' ' << reason_phrase(reply.status) << "\r\n";
   for (const auto& [name, value] : reply.headers) out << name << ": " << value << "\r\n";
@@ -107,24 +119,28 @@ void write_headers_only(Http::ResponseWriter& writer, const Reply& reply, bool w
   }
   out << "\r\n";
   const std::string text = out.str();
-  if (auto peer = writer.getPeer()) release_when_done(peer->send(RawBuffer(text, text.size())), std::move(token));
+  if (auto peer = writer.getPeer())
+    release_when_done(peer->send(RawBuffer(text, text.size())), std::move(token), std::move(close_after));
 }
 
 }  // namespace
 
-std::size_t write_reply(Http::ResponseWriter& writer, const Reply& reply, bool head_request,
+std::size_t write_reply(Http::ResponseWriter& writer, const Reply& reply, bool head_request, bool keep_alive,
                         std::shared_ptr<void> until_written) {
-  set_connection(writer, reply.close_connection);
+  const bool keep = keep_alive && !reply.close_connection;
+  set_connection(writer, keep);
+  std::shared_ptr<Tcp::Peer> close_after = keep ? nullptr : writer.getPeer();
   if (reply.status == 204 || reply.status == 304) {
-    write_headers_only(writer, reply, false, std::move(until_written));
+    write_headers_only(writer, reply, false, std::move(until_written), std::move(close_after));
     return 0;
   }
   if (head_request) {
-    write_headers_only(writer, reply, true, std::move(until_written));
+    write_headers_only(writer, reply, true, std::move(until_written), std::move(close_after));
     return 0;
   }
   for (const auto& [name, value] : reply.headers) writer.headers().add(std::make_shared<DynamicHeader>(name, value));
-  release_when_done(writer.send(static_cast<Http::Code>(reply.status), reply.body), std::move(until_written));
+  release_when_done(writer.send(static_cast<Http::Code>(reply.status), reply.body), std::move(until_written),
+                    std::move(close_after));
   return reply.body.size();
 }
 

@@ -47,7 +47,7 @@ void answer(ServerState& state, Exchange& ex, Reply reply) {
   reply.header("X-Request-Id", ex.req.request_id);
   std::size_t bytes = 0;
   try {
-    bytes = write_reply(ex.writer, reply, ex.req.method == "HEAD", state.drain.hold_write());
+    bytes = write_reply(ex.writer, reply, ex.req.method == "HEAD", ex.req.keep_alive, state.drain.hold_write());
   } catch (const std::exception& e) {
     // Typically the client went away; nothing more to send.
     spdlog::warn("request {}: could not write the response: {}", ex.req.request_id, e.what());

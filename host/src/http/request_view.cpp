@@ -8,6 +8,19 @@
 
 namespace nexus::host::http {
 
+namespace {
+
+// RFC 9112 §9.3: HTTP/1.1 persists unless "close" is among the Connection
+// options; HTTP/1.0 only with "keep-alive".
+bool wants_keep_alive(Pistache::Http::Version version, std::optional<std::string_view> connection) {
+  std::string options(connection.value_or(""));
+  std::transform(options.begin(), options.end(), options.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (version == Pistache::Http::Version::Http11) return options.find("close") == std::string::npos;
+  return options.find("keep-alive") != std::string::npos;
+}
+
+}  // namespace
+
 HttpRequest make_request_view(const Pistache::Http::Request& request) {
   HttpRequest out;
   out.method = Pistache::Http::methodString(request.method());
@@ -25,6 +38,7 @@ HttpRequest make_request_view(const Pistache::Http::Request& request) {
   out.body = request.body();
   out.remote_address = request.address().host();
   out.request_id = choose_request_id(out.header("x-request-id"));
+  out.keep_alive = wants_keep_alive(request.version(), out.header("connection"));
   return out;
 }
 
