@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Nexus needs to build and test, from Debian 12's packages.
 # Idempotent: installs only what is missing, so a second run is instant and
-# needs no network.
+# needs no network. Extra package names as arguments are installed too
+# (bench/deps.sh: wrk, nginx).
 set -euo pipefail
 
 PACKAGES=(
@@ -11,6 +12,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   pocketsphinx pocketsphinx-en-us libpocketsphinx-dev libsphinxbase-dev espeak-ng sox
   prometheus
+  "$@"
 )
 
 missing=()

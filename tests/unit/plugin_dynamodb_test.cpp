@@ -22,6 +22,7 @@
 #include <nexus/sdk/io.hpp>
 #include <nexus_aws/sigv4.hpp>
 
+#include "support/env_guard.hpp"
 #include "support/peers.hpp"
 #include "support/plugin_harness.hpp"
 
@@ -33,32 +34,6 @@ namespace sigv4 = nexus::plugins::aws::sigv4;
 
 constexpr const char* kKeyId = "AKIDNEXUSTEST";  // the proxy's one known key
 constexpr const char* kSecret = "nexus-test-secret";
-
-// Sets (or unsets, with nullopt) environment variables for one scope.
-class EnvGuard {
- public:
-  explicit EnvGuard(const std::vector<std::pair<std::string, std::optional<std::string>>>& vars) {
-    for (const auto& [k, v] : vars) {
-      const char* old = std::getenv(k.c_str());
-      saved_.emplace_back(k, old ? std::optional<std::string>(old) : std::nullopt);
-      if (v)
-        setenv(k.c_str(), v->c_str(), 1);
-      else
-        unsetenv(k.c_str());
-    }
-  }
-  ~EnvGuard() {
-    for (auto it = saved_.rbegin(); it != saved_.rend(); ++it) {
-      if (it->second)
-        setenv(it->first.c_str(), it->second->c_str(), 1);
-      else
-        unsetenv(it->first.c_str());
-    }
-  }
-
- private:
-  std::vector<std::pair<std::string, std::optional<std::string>>> saved_;
-};
 
 // One HTTP POST; returns {status, body}.
 std::pair<long, std::string> post(const std::string& url,

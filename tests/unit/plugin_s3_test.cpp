@@ -20,6 +20,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "support/env_guard.hpp"
 #include "support/peers.hpp"
 #include "support/plugin_harness.hpp"
 #include "support/temp_dir.hpp"
@@ -35,29 +36,6 @@ namespace {
 namespace sigv4 = nexus::plugins::aws::sigv4;
 
 constexpr const char* kBucket = "nexus-test";
-
-// Sets (or unsets, with nullopt) environment variables for one scope and
-// restores them after, in reverse order. Only while no other test thread runs.
-class EnvGuard {
- public:
-  explicit EnvGuard(const std::vector<std::pair<std::string, std::optional<std::string>>>& vars) {
-    for (const auto& [k, v] : vars) {
-      const char* old = std::getenv(k.c_str());
-      saved_.emplace_back(k, old ? std::optional<std::string>(old) : std::nullopt);
-      if (v) setenv(k.c_str(), v->c_str(), 1);
-      else unsetenv(k.c_str());
-    }
-  }
-  ~EnvGuard() {
-    for (auto it = saved_.rbegin(); it != saved_.rend(); ++it) {
-      if (it->second) setenv(it->first.c_str(), it->second->c_str(), 1);
-      else unsetenv(it->first.c_str());
-    }
-  }
-
- private:
-  std::vector<std::pair<std::string, std::optional<std::string>>> saved_;
-};
 
 // Every variable the credentials chain and the endpoint defaults read,
 // cleared, so the developer's own AWS setup cannot leak into a test.
