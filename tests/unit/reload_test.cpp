@@ -324,8 +324,15 @@ TEST_F(ReloadFixture, RestartOnlySettingsKeepTheirRunningValuesAndAreNamed) {
   config.http.listen = "127.0.0.1:9000";
   config.mcp.session_key = "second-session-key-0123456789";
   config.mcp.request_timeout_ms = 1234;  // applies at once
+  config.http.request_timeout_ms = 4321;  // applies at once (read per request)
+  config.http.max_workers = 99;           // the request pool is built at start
+  config.transcription.workers = 7;       // so is the transcription job service
   const ReloadResult r = rt->reload(config);
-  EXPECT_EQ(r.restart_required, (Names{"http.listen", "mcp.session_key"}));
+  EXPECT_EQ(r.restart_required,
+            (Names{"http.listen", "mcp.session_key", "http.max_workers", "transcription.workers"}));
+  EXPECT_EQ(rt->config()->http.request_timeout_ms, 4321u);
+  EXPECT_EQ(rt->config()->http.max_workers, 16u);
+  EXPECT_EQ(rt->config()->transcription.workers, 2u);
   EXPECT_EQ(rt->config()->http.listen, "127.0.0.1:8000");
   EXPECT_EQ(rt->config()->mcp.session_key, "first-session-key-0123456789");
   EXPECT_EQ(rt->config()->mcp.request_timeout_ms, 1234u);
