@@ -317,7 +317,7 @@ TEST_F(TranscriptionHttpTest, ConfigNamingTheWrongInstancesIsRefusedAtStart) {
     NexusdProcess server(bad);
     FAIL() << "nexusd started with jobs_storage naming a transcription instance";
   } catch (const std::runtime_error& e) {
-    EXPECT_NE(std::string(e.what()).find("/transcription/jobs_storage: instance 'paced' does not provide nexus.storage/1"),
+    EXPECT_NE(std::string(e.what()).find("/transcription/jobs_storage: instance 'paced' (plugin 'paced_transcriber') does not provide nexus.storage/1"),
               std::string::npos)
         << e.what();
   }

@@ -435,3 +435,37 @@ TEST_F(ReloadFixture, ConcurrentCallsAndReloadsDoNotRace) {
 }
 
 }  // namespace
+
+namespace {
+
+// The transcription section names instances; a reload may not pull them away.
+TEST_F(ReloadFixture, AReloadMayNotRemoveTheInstancesTheTranscriptionSectionNames) {
+  set("speech", "paced_transcriber");
+  set("jobs", "memory");
+  config.transcription.provider = "speech";
+  config.transcription.jobs_storage = "jobs";
+  auto rt = Runtime::start(config, {});
+
+  remove("speech");
+  try {
+    rt->reload(config);
+    FAIL() << "a reload removed the default transcription provider";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("/transcription/provider: no instance named 'speech'"), std::string::npos)
+        << e.what();
+  }
+  EXPECT_TRUE(rt->has_instance("speech"));
+
+  set("speech", "memory");  // still there, but no longer a transcription provider
+  try {
+    rt->reload(config);
+    FAIL() << "a reload turned the default provider into a storage instance";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("/transcription/provider: instance 'speech' (plugin 'memory') does not "
+                                         "provide nexus.transcription/1"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
+}  // namespace

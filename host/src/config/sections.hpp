@@ -14,8 +14,8 @@ namespace nexus::host::config_detail {
 // `base_dir` anchors relative paths (the config file's folder). Fills every
 // field of Config except `source`.
 // "transcription" (transcription_section.cpp). Instance names must exist
-// in `instances`; whether they provide the right interface is checked when
-// the server starts, once plugins are loaded.
+// in `instances`; whether they provide the right interface is checked once
+// plugins are loaded (runtime/snapshot.cpp), at start and on every reload.
 TranscriptionConfig read_transcription(const nlohmann::json& v, const Reader& reader,
                                        const std::vector<InstanceConfig>& instances);
 

@@ -19,19 +19,6 @@ std::span<const std::uint8_t> bytes_of(std::string_view s) {
   return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
 }
 
-// The config names instances; only now, with plugins loaded, can we tell
-// whether they provide what the section needs.
-void require_interface(const Runtime& runtime, const std::optional<std::string>& name, std::string_view interface_id,
-                       std::string_view path) {
-  if (!name) return;
-  const auto providing = runtime.instances_providing(interface_id);
-  if (std::find(providing.begin(), providing.end(), *name) != providing.end()) return;
-  std::string list;
-  for (const auto& n : providing) list += (list.empty() ? "" : ", ") + n;
-  throw std::runtime_error("config " + std::string(path) + ": instance '" + *name + "' does not provide " +
-                           std::string(interface_id) + "; instances that do: " + (list.empty() ? "(none)" : list));
-}
-
 std::string where(const ObjectRef& r) { return "'" + r.key + "' in '" + r.storage + "'"; }
 
 }  // namespace
@@ -40,8 +27,6 @@ TranscriptionService::TranscriptionService(const Runtime& runtime, Transcription
     : runtime_(runtime),
       settings_(std::move(settings)),
       store_(runtime, settings_.jobs_storage, settings_.jobs_prefix) {
-  require_interface(runtime, settings_.jobs_storage, NEXUS_STORAGE_V1, "/transcription/jobs_storage");
-  require_interface(runtime, settings_.provider, NEXUS_TRANSCRIPTION_V1, "/transcription/provider");
   if (!store_.persistent())
     spdlog::warn(
         "transcription: no transcription.jobs_storage configured; async job results are kept in memory only and "

@@ -4,6 +4,8 @@
 #include "runtime/snapshot.hpp"
 
 #include <nexus/auth.h>
+#include <nexus/storage.h>
+#include <nexus/transcription.h>
 
 #include <algorithm>
 #include <stdexcept>
@@ -126,6 +128,20 @@ void resolve_dependencies(Snapshot& st) {
       if (!st.modules.at(it->second->plugin)->provides(NEXUS_AUTH_V1))
         throw ConfigError(at + ": instance '" + name + "' (plugin '" + it->second->plugin + "') is not an auth provider (" NEXUS_AUTH_V1 ")");
     }
+  }
+  // The transcription section names instances too: at start and on every
+  // reload they must exist and provide what the job service uses.
+  const std::pair<const std::optional<std::string>*, std::pair<const char*, const char*>> named[] = {
+      {&config.transcription.provider, {"/transcription/provider", NEXUS_TRANSCRIPTION_V1}},
+      {&config.transcription.jobs_storage, {"/transcription/jobs_storage", NEXUS_STORAGE_V1}}};
+  for (const auto& [name, what] : named) {
+    if (!*name) continue;
+    const std::string at = where(config, what.first);
+    auto it = by_name.find(**name);
+    if (it == by_name.end()) throw ConfigError(at + ": no instance named '" + **name + "'");
+    if (!st.modules.at(it->second->plugin)->provides(what.second))
+      throw ConfigError(at + ": instance '" + **name + "' (plugin '" + it->second->plugin + "') does not provide " +
+                        what.second);
   }
 }
 
