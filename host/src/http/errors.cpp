@@ -32,4 +32,10 @@ Reply error_reply(const CallOutcome& outcome, std::string_view what) {
                                          " and no message from the plugin");
 }
 
+std::string joined_names(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out.empty() ? "(none)" : out;
+}
+
 }  // namespace nexus::host::http

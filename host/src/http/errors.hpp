@@ -9,6 +9,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "http/exchange.hpp"
 #include "nexus/host/call.hpp"
@@ -22,6 +23,9 @@ Reply error_reply(int http_status, std::string_view code, std::string_view messa
 // A plugin call that did not succeed; an empty plugin message is replaced
 // by one that names the operation so the client never sees "".
 Reply error_reply(const CallOutcome& outcome, std::string_view what);
+
+// "a, b, c" — or "(none)" — for messages that list what does exist.
+std::string joined_names(const std::vector<std::string>& names);
 
 // A JSON body reply (Content-Type: application/json).
 Reply json_reply(int http_status, std::string body);

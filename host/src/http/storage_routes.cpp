@@ -22,12 +22,6 @@ std::string required_scope(const Route& route, const std::string& method) {
   return base + "read";  // GET, HEAD
 }
 
-std::string joined(const std::vector<std::string>& names) {
-  std::string out;
-  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
-  return out.empty() ? "(none)" : out;
-}
-
 // A key short enough to quote in a message.
 std::string shown_key(const std::string& key) {
   return key.size() > 200 ? key.substr(0, 200) + "..." : key;
@@ -45,7 +39,7 @@ Reply handle_storage(const RouteContext& ctx, const Route& route) {
     const bool exists = ctx.runtime.has_instance(route.instance);
     return error_reply(NEXUS_NOT_FOUND, (exists ? "instance '" + route.instance + "' is not a storage instance"
                                                 : "no instance named '" + route.instance + "'") +
-                                            "; storage instances: " + joined(storage_instances));
+                                            "; storage instances: " + joined_names(storage_instances));
   }
   const StorageClient store = ctx.runtime.storage(route.instance);
 

@@ -22,12 +22,6 @@ using nlohmann::json;
 
 namespace {
 
-std::string joined(const std::vector<std::string>& names) {
-  std::string out;
-  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
-  return out.empty() ? "(none)" : out;
-}
-
 // The provider: the request's, the configured default, or the only one.
 std::variant<std::string, Reply> choose_provider(const RouteContext& ctx, const std::string& requested) {
   const auto providers = ctx.runtime.instances_providing(NEXUS_TRANSCRIPTION_V1);
@@ -39,12 +33,12 @@ std::variant<std::string, Reply> choose_provider(const RouteContext& ctx, const 
       return error_reply(NEXUS_NOT_FOUND,
                          "no transcription provider is configured; add an instance of a transcription plugin "
                          "(pocketsphinx, openai) to the config");
-    return error_reply(NEXUS_INVALID_ARGUMENT, "several transcription providers are configured (" + joined(providers) +
+    return error_reply(NEXUS_INVALID_ARGUMENT, "several transcription providers are configured (" + joined_names(providers) +
                                                    "); name one with \"provider\" or set transcription.provider");
   }
   if (std::find(providers.begin(), providers.end(), name) == providers.end())
     return error_reply(NEXUS_NOT_FOUND,
-                       "no transcription provider named '" + name + "'; providers: " + joined(providers));
+                       "no transcription provider named '" + name + "'; providers: " + joined_names(providers));
   return name;
 }
 
@@ -53,7 +47,7 @@ std::optional<Reply> check_storage(const RouteContext& ctx, const jobs::ObjectRe
   const auto stores = ctx.runtime.instances_providing(NEXUS_STORAGE_V1);
   if (std::find(stores.begin(), stores.end(), ref.storage) == stores.end())
     return error_reply(NEXUS_NOT_FOUND,
-                       "no storage instance named '" + ref.storage + "'; storage instances: " + joined(stores));
+                       "no storage instance named '" + ref.storage + "'; storage instances: " + joined_names(stores));
   return std::nullopt;
 }
 
