@@ -100,6 +100,10 @@ ParsedCli parse_cli(int argc, const char* const* argv) {
       o.verbose = true;
       continue;
     }
+    if (arg == "--unsorted-listing") {
+      o.unsorted_listing = true;
+      continue;
+    }
     const bool takes_value = arg == "--instance-config" || arg == "--second-config" || arg == "--kind" ||
                              arg == "--auth-allow-header" || arg == "--audio" || arg == "--tool-call";
     if (takes_value) {
@@ -189,6 +193,10 @@ Options:
   --tool-call 'NAME {JSON}'
                            call tool NAME with these arguments and check the result
                            has the MCP CallToolResult shape (repeatable)
+  --unsorted-listing       accept a storage listing in any order, for a backend
+                           whose local stand-in does not sort (s3rver 3.7 lists
+                           in folder-walk order; real S3 sorts). Every key once,
+                           all keys, prefix and cursor progress are still checked
   --verbose, -v            print details under each check and the plugin's log lines
   --help, -h               this text
 

@@ -31,6 +31,9 @@ struct Options {
   std::optional<std::filesystem::path> audio;
   std::vector<ToolCall> tool_calls;
   bool verbose = false;
+  // Listings may come in any order (a local peer that does not sort, such as
+  // s3rver 3.7); every other listing check still applies.
+  bool unsorted_listing = false;
 };
 
 // What parsing decided: run with options, print help, or a usage error.

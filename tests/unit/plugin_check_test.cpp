@@ -179,6 +179,18 @@ TEST(PluginCheck, FsPassesWithTwoRoots) {
   EXPECT_NE(r.output.find("PASS  storage.list_pages"), std::string::npos) << r.output;
 }
 
+// --unsorted-listing relaxes the order only: a listing that repeats keys
+// (the cursor ignored) still fails, with the same reason.
+TEST(PluginCheck, UnsortedListingStillRequiresEveryKeyExactlyOnce) {
+  const KitRun r = run_kit({test_plugin("broken_storage_list"), "--instance-config", "{}", "--unsorted-listing"});
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("FAIL  storage.list_pages"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("every key must be listed exactly once"), std::string::npos) << r.output;
+  const KitRun sorted = run_kit({plugin("memory"), "--instance-config", "{}", "--unsorted-listing", "--verbose"});
+  EXPECT_EQ(sorted.exit_code, 0) << sorted.output;
+  EXPECT_NE(sorted.output.find("order not checked: --unsorted-listing"), std::string::npos) << sorted.output;
+}
+
 TEST(PluginCheck, MemoryPasses) {
   const KitRun r = run_kit({plugin("memory"), "--instance-config", "{}"});
   expect_all_pass(r);
