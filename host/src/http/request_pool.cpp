@@ -79,6 +79,10 @@ struct RequestPool::Shared {
       --busy;
       w->deadline = Clock::time_point::max();
       w->overrun = nullptr;
+      // A stopping pool's watchdog sleeps until the earliest deadline of
+      // the calls still running; it must learn that this one is done, or
+      // the destructor waits out a deadline (minutes) for nothing.
+      if (stopping) watch.notify_all();
     }
   }
 
