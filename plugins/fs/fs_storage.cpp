@@ -21,6 +21,7 @@
 #include <cstring>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <vector>
 
@@ -33,7 +34,11 @@
 namespace nexus::plugins::fs {
 namespace {
 
-constexpr std::size_t kChunkBytes = 1 << 20;          // bodies leave in chunks of at most 1 MiB
+// Bodies leave in chunks of at most 128 KiB: a buffer that size stays in
+// malloc's heap (a 1 MiB one was above its mmap threshold, so every GET got
+// fresh zeroed pages from the kernel and unmapped them again), and the
+// host copies each chunk on as it arrives anyway.
+constexpr std::size_t kChunkBytes = 128 << 10;
 constexpr std::size_t kMaxSidecarBytes = 64 * 1024;  // metadata is capped at 8 KiB; anything far larger is not ours
 constexpr auto kStaleTempAge = std::chrono::hours(1);  // younger temp files may belong to a live writer in another process
 constexpr int kWalkRetries = 16;
@@ -224,15 +229,17 @@ void FsStorage::get(sdk::CallContext& ctx, std::string_view key, const std::opti
   const OpenObject o = open_object(split_key(key));
   out.info(o.info);
   const sdk::ResolvedRange r = sdk::resolve_range(range, o.info.size);  // throws OUT_OF_RANGE after the info, as storage.h asks
-  std::vector<std::uint8_t> buf(static_cast<std::size_t>(std::min<std::uint64_t>(kChunkBytes, r.length)));
+  const std::size_t buf_size = static_cast<std::size_t>(std::min<std::uint64_t>(kChunkBytes, r.length));
+  // Not zero-filled: pread overwrites what is sent.
+  const auto buf = std::make_unique_for_overwrite<std::uint8_t[]>(buf_size);
   for (std::uint64_t done = 0; done < r.length;) {
     if (ctx.cancelled()) throw sdk::cancelled("get of '" + std::string(key) + "' was cancelled");
-    const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(buf.size(), r.length - done));
-    const ssize_t n = ::pread(o.fd.get(), buf.data(), want, static_cast<off_t>(r.offset + done));
+    const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(buf_size, r.length - done));
+    const ssize_t n = ::pread(o.fd.get(), buf.get(), want, static_cast<off_t>(r.offset + done));
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) throw errno_error(errno, "reading", key);
     if (n == 0) throw sdk::internal("object '" + std::string(key) + "' became shorter while being read; it was changed outside Nexus");
-    out.write(buf.data(), static_cast<std::size_t>(n));
+    out.write(buf.get(), static_cast<std::size_t>(n));
     done += static_cast<std::uint64_t>(n);
   }
 }

@@ -10,6 +10,10 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <optional>
+#include <thread>
+
 #include <nlohmann/json.hpp>
 
 #include "support/nexusd_process.hpp"
@@ -52,6 +56,21 @@ class RawConnection {
     char c;
     return ::recv(fd_, &c, 1, 0) == 0;
   }
+  // Whatever the server sends until it closes the connection; nullopt when
+  // it neither closes nor sends within the receive timeout (5 s).
+  std::optional<std::string> received_until_closed() {
+    std::string in;
+    char buf[4096];
+    while (true) {
+      const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+      if (n == 0) return in;
+      if (n < 0) return std::nullopt;
+      in.append(buf, static_cast<std::size_t>(n));
+    }
+  }
+  bool send_raw(const std::string& bytes) {
+    return ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(bytes.size());
+  }
 
  private:
   int fd_;
@@ -91,6 +110,61 @@ TEST(HttpConnection, Http10ClosesUnlessAskedToKeepAlive) {
   EXPECT_NE(first.find("Connection: Keep-Alive"), std::string::npos) << first;
   const std::string second = c.exchange("GET /health HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
   EXPECT_NE(second.find(" 200 OK"), std::string::npos) << second;
+}
+
+// pistache times a connection out by its "idle" flag, which only its own
+// send path sets; nexusd writes replies itself. These pin down that a
+// connection between requests is idle (closed quietly after
+// http.idle_timeout_ms, never sent a 408), that a long answer is never cut
+// by the header timeout, and that a client slow to send its headers still is.
+nlohmann::json timeout_config(unsigned header_ms, unsigned idle_ms, unsigned slow_ms) {
+  return {{"plugin_dirs", {NEXUS_TEST_PLUGIN_DIR}},
+          {"http", {{"header_timeout_ms", header_ms}, {"idle_timeout_ms", idle_ms}}},
+          {"instances", {{"stuck", {{"plugin", "stuck_storage"}, {"config", {{"slow_ms", slow_ms}}}}}}},
+          {"routes", {{"health", {{"public", true}}}, {"storage", {{"public", true}}}}}};
+}
+
+TEST(HttpConnection, AnIdleConnectionGetsNo408AndIsClosedQuietlyAfterTheIdleTimeout) {
+  using namespace std::chrono_literals;
+  NexusdProcess server(timeout_config(500, 2500, 0));
+  RawConnection c(server.port());
+  ASSERT_EQ(c.exchange("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").rfind("HTTP/1.1 200", 0), 0u);
+  std::this_thread::sleep_for(1500ms);  // three header timeouts; pistache checks twice a second
+  const std::string again = c.exchange("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+  ASSERT_EQ(again.rfind("HTTP/1.1 200", 0), 0u) << "the idle connection was answered or closed: " << again;
+  const auto rest = c.received_until_closed();
+  ASSERT_TRUE(rest.has_value()) << "not closed after http.idle_timeout_ms";
+  EXPECT_EQ(*rest, "") << "an idle connection is closed without a word";
+}
+
+TEST(HttpConnection, AnAnswerSlowerThanTheHeaderTimeoutArrivesWhole) {
+  NexusdProcess server(timeout_config(500, 300000, 2000));
+  RawConnection c(server.port());
+  const std::string r = c.exchange("GET /v1/storage/stuck/slow HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+  ASSERT_EQ(r.rfind("HTTP/1.1 200", 0), 0u) << r;
+  EXPECT_EQ(r.substr(r.size() - 4), "slow") << r;
+  // And the connection still serves.
+  EXPECT_EQ(c.exchange("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").rfind("HTTP/1.1 200", 0), 0u);
+}
+
+TEST(HttpConnection, AnAnswerSlowerThanTheIdleTimeoutArrivesWholeThenTheConnectionCloses) {
+  NexusdProcess server(timeout_config(500, 1000, 2500));
+  RawConnection c(server.port());
+  const std::string r = c.exchange("GET /v1/storage/stuck/slow HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+  ASSERT_EQ(r.rfind("HTTP/1.1 200", 0), 0u) << r;
+  EXPECT_EQ(r.substr(r.size() - 4), "slow") << r;
+  const auto rest = c.received_until_closed();
+  ASSERT_TRUE(rest.has_value()) << "pistache gave the connection up during the answer; it must end after it";
+  EXPECT_EQ(*rest, "");
+}
+
+TEST(HttpConnection, AClientSlowToSendItsHeadersGets408) {
+  NexusdProcess server(timeout_config(500, 300000, 0));
+  RawConnection c(server.port());
+  ASSERT_TRUE(c.send_raw("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n"));  // no blank line: headers unfinished
+  const auto rest = c.received_until_closed();
+  ASSERT_TRUE(rest.has_value()) << "a client that never finished its headers was kept";
+  EXPECT_EQ(rest->rfind("HTTP/1.1 408", 0), 0u) << *rest;
 }
 
 }  // namespace

@@ -253,11 +253,22 @@ TEST(ParseConfig, AcceptsASchemaKeyForEditors) {
   EXPECT_NO_THROW(parse(R"({"$schema": "./nexus.schema.json", "instances": {}})", kNoEnv));
 }
 
+TEST(ParseConfig, HttpConnectionTimeoutsHaveDefaultsAndRanges) {
+  const Config d = parse(R"({"instances": {}})", kNoEnv);
+  EXPECT_EQ(d.http.header_timeout_ms, 60000u);
+  EXPECT_EQ(d.http.idle_timeout_ms, 300000u);
+  const Config c = parse(R"({"http": {"header_timeout_ms": 5000, "idle_timeout_ms": "120000"}, "instances": {}})", kNoEnv);
+  EXPECT_EQ(c.http.header_timeout_ms, 5000u);
+  EXPECT_EQ(c.http.idle_timeout_ms, 120000u);
+  EXPECT_NE(parse_error(R"({"http": {"header_timeout_ms": 10}})").find("/http/header_timeout_ms"), std::string::npos);
+  EXPECT_NE(parse_error(R"({"http": {"idle_timeout_ms": -1}})").find("/http/idle_timeout_ms"), std::string::npos);
+}
+
 TEST(ParseConfig, UnknownKeysInEverySection) {
   EXPECT_NE(parse_error(R"({"http": {"listne": "x"}})")
-                .find("/etc/nexus/cfg.json: /http/listne: unknown key 'listne' (known: listen, max_body_bytes, "
-                      "max_workers, min_workers, queue_limit, request_timeout_ms, retry_after_seconds, "
-                      "shutdown_grace_seconds, threads)"),
+                .find("/etc/nexus/cfg.json: /http/listne: unknown key 'listne' (known: header_timeout_ms, "
+                      "idle_timeout_ms, listen, max_body_bytes, max_workers, min_workers, queue_limit, "
+                      "request_timeout_ms, retry_after_seconds, shutdown_grace_seconds, threads)"),
             std::string::npos);
   EXPECT_NE(parse_error(R"({"logging": {"lvl": "x"}})").find(": /logging/lvl: unknown key 'lvl'"), std::string::npos);
   EXPECT_NE(parse_error(R"({"plugins": {"fs": {"sha": "x"}}})").find(": /plugins/fs/sha: unknown key 'sha'"),

@@ -10,6 +10,7 @@
 // when a more specific problem explains them, duplicates go, and the deepest
 // problems come first.
 #include "config/valijson.hpp"
+#include "config/compiled_schema.hpp"
 
 #include <algorithm>
 #include <regex>
@@ -267,17 +268,29 @@ void compile(const std::string& schema_text, json& schema_json, valijson::Schema
 
 }  // namespace
 
-std::vector<SchemaProblem> validate_against_schema(const std::string& schema_text, const json& document) {
-  json schema_json;
+struct CompiledSchema::Impl {
+  json schema_json;  // kept: messages are worded from the schema at the failing path
   valijson::Schema schema;
-  compile(schema_text, schema_json, schema);
+};
+
+CompiledSchema::CompiledSchema(const std::string& schema_text) : impl_(std::make_unique<Impl>()) {
+  compile(schema_text, impl_->schema_json, impl_->schema);
+}
+
+CompiledSchema::~CompiledSchema() = default;
+
+std::vector<SchemaProblem> CompiledSchema::validate(const json& document) const {
   valijson::Validator validator(valijson::Validator::kStrongTypes);
   valijson::ValidationResults results;
   const valijson::adapters::NlohmannJsonAdapter target(document);
-  if (validator.validate(schema, target, &results)) return {};
+  if (validator.validate(impl_->schema, target, &results)) return {};
   std::vector<Problem> problems;
-  for (const auto& error : results) translate(schema_json, document, error, problems);
+  for (const auto& error : results) translate(impl_->schema_json, document, error, problems);
   return tidy_up(problems);
+}
+
+std::vector<SchemaProblem> validate_against_schema(const std::string& schema_text, const json& document) {
+  return CompiledSchema(schema_text).validate(document);
 }
 
 }  // namespace nexus::host

@@ -40,7 +40,7 @@ HttpConfig read_http(const json& v, const Reader& r) {
   const std::string path = "/http";
   r.expect_keys(v, path,
                 {"listen", "max_body_bytes", "threads", "shutdown_grace_seconds", "min_workers", "max_workers",
-                 "queue_limit", "retry_after_seconds", "request_timeout_ms"});
+                 "queue_limit", "retry_after_seconds", "request_timeout_ms", "header_timeout_ms", "idle_timeout_ms"});
   HttpConfig http;
   if (v.contains("listen")) {
     const std::string p = child_path(path, "listen");
@@ -67,6 +67,10 @@ HttpConfig read_http(const json& v, const Reader& r) {
     http.retry_after_seconds = r.integer(v["retry_after_seconds"], child_path(path, "retry_after_seconds"), 1, 3600);
   if (v.contains("request_timeout_ms"))
     http.request_timeout_ms = r.integer(v["request_timeout_ms"], child_path(path, "request_timeout_ms"), 1, 86400000);
+  if (v.contains("header_timeout_ms"))
+    http.header_timeout_ms = r.integer(v["header_timeout_ms"], child_path(path, "header_timeout_ms"), 100, 3600000);
+  if (v.contains("idle_timeout_ms"))
+    http.idle_timeout_ms = r.integer(v["idle_timeout_ms"], child_path(path, "idle_timeout_ms"), 100, 86400000);
   return http;
 }
 

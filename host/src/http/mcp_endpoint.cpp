@@ -301,9 +301,9 @@ Reply McpEndpoint::Impl::stream_call(const HttpRequest& request, Pistache::Http:
     std::function<bool()> cancelled = [this, flag] { return flag->load() || cancel_calls.load(); };
     StreamSink sink(stream, session, cancelled, std::chrono::milliseconds(runtime.config()->mcp.request_timeout_ms));
     mcp::Exchange ex{*session, sink, *caller, cancelled};
-    stream->send(*dispatcher.handle(message, ex));
+    const json response = *dispatcher.handle(message, ex);
     session->finish_call(message.id);
-    stream->close();
+    stream->finish(response);
   };
   if (!pool.try_submit(std::move(job))) {
     session->finish_call(id);

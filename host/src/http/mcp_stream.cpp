@@ -3,73 +3,55 @@
 
 #include <pistache/peer.h>
 #include <spdlog/spdlog.h>
+#include <sys/socket.h>
 
-#include <chrono>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+
+#include "http/socket_write.hpp"
 
 namespace nexus::host::http {
 
-SseStream::~SseStream() { close(); }
-
 namespace {
 
-// A write that has not completed by then is taken as a dead client.
-constexpr auto kWriteTimeout = std::chrono::seconds(30);
+constexpr std::chrono::milliseconds kNoWait{0};
+constexpr std::string_view kCrLf = "\r\n";
+constexpr std::string_view kEndOfBody = "0\r\n\r\n";
 
 }  // namespace
 
-struct SseStream::WriteWait {
-  std::mutex mutex;
-  std::condition_variable done;
-  bool finished = false, ok = false;
-
-  // False when the write failed or did not finish in time.
-  bool wait() {
-    std::unique_lock lock(mutex);
-    return done.wait_for(lock, kWriteTimeout, [&] { return finished; }) && ok;
-  }
-};
-
-bool SseStream::write_locked(const std::string& bytes, bool wait_for_it) {
-  if (failed_ || closed_ || !peer_) return false;
-  // One write in flight at a time (see mcp_stream.hpp).
-  if (pending_ && !std::exchange(pending_, nullptr)->wait()) {
+SseStream::SseStream(const std::shared_ptr<Pistache::Tcp::Peer>& peer, std::string id_prefix)
+    : socket_(peer ? peer->fd() : -1), prefix_(std::move(id_prefix)) {
+  if (socket_.get() < 0) {
+    // No connection (the client left before its handler ran) or no
+    // descriptor to spare: every write fails, as for a departed client.
+    if (peer) spdlog::warn("mcp: cannot open an event stream on connection {}: {}", peer->fd(), std::strerror(errno));
     failed_ = true;
-    return false;
   }
-  auto wait = std::make_shared<WriteWait>();
-  auto finish = [wait](bool ok) {
-    {
-      std::lock_guard lock(wait->mutex);
-      wait->finished = true;
-      wait->ok = ok;
-    }
-    wait->done.notify_all();
-  };
-  try {
-    peer_->send(Pistache::RawBuffer(bytes, bytes.size()))
-        .then([finish](ssize_t) { finish(true); }, [finish](const std::exception_ptr&) { finish(false); });
-  } catch (const std::exception& e) {
-    spdlog::debug("mcp: SSE write failed: {}", e.what());
-    failed_ = true;
-    return false;
-  }
-  if (!wait_for_it) {
-    pending_ = std::move(wait);
-    return true;
-  }
-  if (!wait->wait()) {
-    // The client went away (or stopped reading): later writes are no-ops.
-    failed_ = true;
-    return false;
-  }
-  return true;
 }
 
-bool SseStream::chunk_locked(const std::string& data) {
-  char size[32];
-  std::snprintf(size, sizeof size, "%zx\r\n", data.size());
-  return write_locked(size + data + "\r\n", true);
+SseStream::~SseStream() {
+  close_without_waiting();
+}
+
+bool SseStream::write_locked(std::initializer_list<std::string_view> parts, std::chrono::milliseconds budget) {
+  if (failed_ || socket_.get() < 0) return false;
+  const auto r = write_all(socket_.get(), parts, budget);
+  if (r.status == SocketWriteResult::Status::done) return true;
+  failed_ = true;
+  if (r.status == SocketWriteResult::Status::would_block) {
+    spdlog::debug("mcp: an event stream's client took no bytes for {} ms; closing its connection", budget.count());
+    // Part of an event may be out: the framing is broken either way.
+    ::shutdown(socket_.get(), SHUT_RDWR);
+  }
+  return false;
+}
+
+void SseStream::finish_locked(std::chrono::milliseconds budget) {
+  if (socket_.get() < 0) return;
+  write_locked({kEndOfBody}, budget);
+  socket_ = SocketDuplicate();
 }
 
 bool SseStream::start(const std::vector<std::pair<std::string, std::string>>& headers, unsigned retry_ms) {
@@ -81,47 +63,56 @@ bool SseStream::start(const std::vector<std::pair<std::string, std::string>>& he
       "id: " + prefix_ + std::to_string(next_event_++) + "\nretry: " + std::to_string(retry_ms) + "\ndata: \n\n";
   char size[32];
   std::snprintf(size, sizeof size, "%zx\r\n", priming.size());
-  // Sent from a reactor thread, which must not wait for its own reactor:
-  // the next write waits for this one instead.
-  return write_locked(head + size + priming + "\r\n", false);
+  return write_locked({head, size, priming, kCrLf}, kNoWait);
 }
 
 bool SseStream::send(const nlohmann::json& message) {
   std::lock_guard lock(mutex_);
+  return event_locked(message, false);
+}
+
+bool SseStream::finish(const nlohmann::json& message) {
+  std::lock_guard lock(mutex_);
+  const bool ok = event_locked(message, true);
+  socket_ = SocketDuplicate();
+  return ok;
+}
+
+bool SseStream::event_locked(const nlohmann::json& message, bool last) {
+  if (close_requested_) finish_locked(kNoWait);
+  if (failed_ || socket_.get() < 0) return false;
   // dump() escapes control characters, so the JSON is one line and can
   // never end the event early.
-  return chunk_locked("id: " + prefix_ + std::to_string(next_event_++) + "\nevent: message\ndata: " +
-                      message.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n\n");
+  const std::string head = "id: " + prefix_ + std::to_string(next_event_++) + "\nevent: message\ndata: ";
+  const std::string data = message.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  constexpr std::string_view tail = "\n\n";
+  char size[32];
+  std::snprintf(size, sizeof size, "%zx\r\n", head.size() + data.size() + tail.size());
+  const bool ok = write_locked({size, head, data, tail, kCrLf, last ? kEndOfBody : std::string_view()}, kWriteTimeout);
+  // The end marker is out already after the last event.
+  if (close_requested_ && !last) finish_locked(kNoWait);
+  return ok;
 }
 
 void SseStream::close() {
   std::lock_guard lock(mutex_);
-  if (closed_) return;
-  if (!failed_) write_locked("0\r\n\r\n", true);
-  closed_ = true;
-  peer_.reset();
+  finish_locked(kWriteTimeout);
 }
 
 void SseStream::close_without_waiting() {
-  std::lock_guard lock(mutex_);
-  if (closed_) return;
-  bool idle = !pending_;
-  if (pending_) {
-    std::lock_guard wait_lock(pending_->mutex);
-    idle = pending_->finished && pending_->ok;
+  std::unique_lock lock(mutex_, std::try_to_lock);
+  if (!lock.owns_lock()) {
+    // A writer holds the stream (it may be waiting for the client): it
+    // closes the stream when its write is done.
+    close_requested_ = true;
+    return;
   }
-  if (!failed_ && idle) {
-    pending_.reset();
-    write_locked("0\r\n\r\n", false);
-  }
-  closed_ = true;
-  pending_.reset();
-  peer_.reset();
+  finish_locked(kNoWait);
 }
 
 bool SseStream::open() const {
   std::lock_guard lock(mutex_);
-  return !failed_ && !closed_;
+  return !failed_ && socket_.get() >= 0;
 }
 
 WorkerPool::WorkerPool(std::size_t threads, std::size_t max_queued) : max_queued_(max_queued) {

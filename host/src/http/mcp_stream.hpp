@@ -1,23 +1,40 @@
 // http/mcp_stream.hpp — one Server-Sent Events stream of the MCP
 // transport, and the bounded pool of threads that run streamed calls.
 //
-// pistache runs handlers on its reactor threads and posts every write to
-// the reactor's queue, so bytes written while a handler blocks only leave
-// once it returns. A streamed call (tools/call: progress and log
-// notifications before the result) therefore runs on a pool thread that
-// owns the stream, and the handler returns at once.
+// pistache runs handlers on its reactor threads and sends every response
+// from there, so bytes written while a handler blocks only leave once it
+// returns. A streamed call (tools/call: progress and log notifications
+// before the result) therefore runs on a pool thread that owns the stream,
+// and the handler returns at once.
 //
-// pistache 0.0.5 fact (found by experiment): two writes queued for one
-// connection before the reactor has handled the first can leave a stale
-// "writable" event behind, and the reactor then dies with "Assertion
-// Error: could not find write data" (std::terminate). ResponseStream
-// flushes that way, so it is not used: SseStream frames the chunked
-// response itself and sends one write at a time through the peer, waiting
-// for each to complete before the next.
+// The stream writes the socket itself (socket_write.hpp), never through
+// pistache's write queue. pistache 0.0.5 facts that forced this (its
+// src/common/transport.cc, checked against the installed library):
+//   - a write queued for a connection the client has just closed is
+//     dropped without settling its promise (handleWriteQueue skips a
+//     descriptor that is no longer a peer; removePeer erases the queued
+//     writes), so a pool thread that waited for it waited kWriteTimeout
+//     (30 s). Sixteen calls whose clients left (wrk leaves mid-call at the
+//     end of every run) held every pool thread, and /mcp stopped answering
+//     (bench/README.md, "Where the time goes", item 2).
+//   - the reactor handles an event that is both readable and writable as
+//     readable only; in edge-triggered mode the write then waits for an
+//     edge that may never come.
+//   - writes are keyed by descriptor number: one queued after pistache
+//     closed the connection can land on the next connection given the same
+//     number.
+//   - two writes queued for one connection before the reactor has handled
+//     the first can leave a stale "writable" event behind, and the reactor
+//     then dies with "Assertion Error: could not find write data".
+// A send() returns; there is no completion to lose. The stream writes on a
+// duplicate of the connection's descriptor, so a descriptor pistache closes
+// and reuses is never ours.
 #pragma once
 
 #include <pistache/http.h>
 
+#include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -25,47 +42,67 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "http/socket_write.hpp"
+
 namespace nexus::host::http {
 
-// Frames: "id: <n>\nevent: message\ndata: <json>\n\n". Thread-safe; after
-// a failed write (client gone) every later write is a no-op returning false.
-// send() and close() wait for the write to complete, so they must not run
-// on a pistache reactor thread (start() may: it does not wait).
+// Frames: "id: <n>\nevent: message\ndata: <json>\n\n" in a chunked 200
+// response. Thread-safe; after a failed write (client gone, or not reading
+// for kWriteTimeout) every later write is a no-op returning false.
 class SseStream {
  public:
-  SseStream(std::shared_ptr<Pistache::Tcp::Peer> peer, std::string id_prefix)
-      : peer_(std::move(peer)), prefix_(std::move(id_prefix)) {}
-  ~SseStream();
+  // A client that takes no bytes for this long is taken as gone: its
+  // connection is shut down and the call's thread is released.
+  static constexpr std::chrono::milliseconds kWriteTimeout{30'000};
+
+  // Duplicates the connection's descriptor: call it while the connection
+  // is known to be open, i.e. in the request's handler. A null `peer` (the
+  // client already left) makes a stream whose writes all fail.
+  // [handler thread]
+  SseStream(const std::shared_ptr<Pistache::Tcp::Peer>& peer, std::string id_prefix);
+  ~SseStream();  // close_without_waiting()
+  SseStream(const SseStream&) = delete;
+  SseStream& operator=(const SseStream&) = delete;
+
   // Sends "200 OK" with `headers` (chunked), then the first event: an id, a
   // reconnection delay and no data, so a client can resume (2025-11-25
-  // "priming" event).
+  // "priming" event). Never waits, so it may run on a reactor thread: the
+  // send buffer of a connection between two responses is empty.
   bool start(const std::vector<std::pair<std::string, std::string>>& headers, unsigned retry_ms);
+  // Waits up to kWriteTimeout for the client to take the bytes: not on a
+  // reactor thread.
   bool send(const nlohmann::json& message);
-  // Ends the chunked response (idempotent).
+  // The last event and the end of the response in one write (a call's
+  // result: one write less per call); waits like send(). Later writes are
+  // no-ops.
+  bool finish(const nlohmann::json& message);
+  // Ends the chunked response (idempotent); waits like send().
   void close();
-  // The same from a reactor thread: never waits; when a write is still in
-  // flight the end marker is skipped (the client sees the stream stall
-  // until it disconnects, which it does once its session is gone).
+  // The same, never waiting (reactor threads): the end marker goes out if
+  // the socket takes it at once; if another thread is writing, that thread
+  // closes the stream when its write is done.
   void close_without_waiting();
   bool open() const;
 
  private:
-  struct WriteWait;
-  // Raw bytes, after the previous write completed; waits for this one too
-  // unless `wait_for_it` is false (then the next write waits for it).
-  bool write_locked(const std::string& bytes, bool wait_for_it);
-  bool chunk_locked(const std::string& data);   // one chunk of the body
+  // Writes `parts` as one piece; on failure marks the stream failed and,
+  // when bytes were left half-sent, shuts the connection down (its framing
+  // is broken; the client sees the end instead of hanging).
+  bool write_locked(std::initializer_list<std::string_view> parts, std::chrono::milliseconds budget);
+  bool event_locked(const nlohmann::json& message, bool last);
+  void finish_locked(std::chrono::milliseconds budget);  // end marker, close the descriptor
   mutable std::mutex mutex_;
-  std::shared_ptr<Pistache::Tcp::Peer> peer_;
-  std::shared_ptr<WriteWait> pending_;
+  SocketDuplicate socket_;  // of the connection; empty once the stream is closed
   std::string prefix_;
   std::uint64_t next_event_ = 1;
-  bool failed_ = false, closed_ = false;
+  bool failed_ = false;
+  std::atomic<bool> close_requested_{false};  // set by close_without_waiting() while a write runs
 };
 
 class WorkerPool {

@@ -1,38 +1,37 @@
 // http/reply_writer.cpp — see reply_writer.hpp.
 //
-// Two pistache 0.0.5 behaviours shape this file (checked by experiment):
-//   - headers added with Collection::addRaw are NOT written on responses;
-//     only typed headers are. Our own headers therefore go in as a small
-//     typed Header subclass carrying any name (DynamicHeader).
-//   - ResponseWriter::send always appends "Content-Length: <body size>".
-//     A HEAD reply must announce the object's size without a body, and a
-//     204 must carry no Content-Length at all, so those two are written by
-//     hand straight to the peer.
+// The reply is formatted and written here rather than by pistache's
+// ResponseWriter::send, which copied the body into its stream buffer, that
+// into a string, and that again into its write queue (a 1 MiB GET paid for
+// each; bench/README.md), and which completes the write later from its
+// reactor thread, a completion pistache 0.0.5 sometimes never reports
+// (mcp_stream.hpp). Written straight to the socket, the body is not copied
+// at all when the socket takes it, which it does for most replies.
+//
+// Two more pistache 0.0.5 behaviours this file replaces (checked by
+// experiment): it answers "Connection: Close" unless the request carried
+// "Connection: keep-alive" — wrong for HTTP/1.1, where connections persist
+// by default, and costly: every request paid a new TCP connection — and it
+// announces "Connection: Close" but never closes, so a client that reads to
+// the end of the stream (HTTP/1.0 without a length, some proxies) would
+// hang. The decision is made from the request, and a closing reply
+// half-closes the connection once it is out.
 #include "http/reply_writer.hpp"
 
 #include <pistache/peer.h>
+#include <spdlog/spdlog.h>
 #include <sys/socket.h>
 
-#include <sstream>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "http/socket_write.hpp"
 
 namespace nexus::host::http {
 namespace {
 
 using namespace Pistache;
-
-class DynamicHeader final : public Http::Header::Header {
- public:
-  DynamicHeader(std::string name, std::string value) : name_(std::move(name)), value_(std::move(value)) {}
-  const char* name() const override { return name_.c_str(); }
-  void write(std::ostream& os) const override { os << value_; }
-  // Deliberately NOT the hash of a typed header of the same name: pistache's
-  // header_cast compares hashes, and a DynamicHeader named "Content-Type"
-  // must never be cast to Http::Header::ContentType.
-  std::uint64_t hash() const override { return Http::Header::detail::hash(name_.c_str()) ^ 0x5bd1e995u; }
-
- private:
-  std::string name_, value_;
-};
 
 const char* reason_phrase(int status) {
   switch (status) {
@@ -79,69 +78,64 @@ const char* reason_phrase(int status) {
   }
 }
 
-// pistache 0.0.5 answers "Connection: Close" (and closes) unless the
-// request carried "Connection: keep-alive" — wrong for HTTP/1.1, where
-// connections persist by default, and a large cost: every request paid a
-// new TCP connection. The decision is made here from the request instead.
-void set_connection(Http::ResponseWriter& writer, bool keep_alive) {
-  writer.headers().remove<Http::Header::Connection>();
-  writer.headers().add<Http::Header::Connection>(keep_alive ? Http::ConnectionControl::KeepAlive
-                                                            : Http::ConnectionControl::Close);
-}
-
-// Keeps `token` until the write behind `promise` settles either way. With
-// `close_after`, then half-closes the connection: pistache 0.0.5 announces
-// "Connection: Close" but never closes, so a client that waits for the end
-// of the stream (HTTP/1.0 without a length, some proxies) would hang.
+// Keeps `token` until the write behind `promise` settles either way; with
+// `close_after`, then half-closes the connection.
 void release_when_done(Async::Promise<ssize_t>&& promise, const std::shared_ptr<void>& token,
-                       std::shared_ptr<Tcp::Peer> close_after = nullptr) {
+                       std::shared_ptr<Tcp::Peer> close_after) {
   auto finish = [token, close_after] {
     if (close_after) ::shutdown(close_after->fd(), SHUT_WR);
   };
   promise.then([finish](ssize_t) { finish(); }, [finish](const std::exception_ptr&) { finish(); });
 }
 
-// Status line and headers by hand; no body.
-void write_headers_only(Http::ResponseWriter& writer, const Reply& reply, bool with_length,
-                        std::shared_ptr<void> token, std::shared_ptr<Tcp::Peer> close_after) {
-  std::ostringstream out;
-  out << "HTTP/1.1 " << reply.status << ' ' << reason_phrase(reply.status) << "\r\n";
-  for (const auto& [name, value] : reply.headers) out << name << ": " << value << "\r\n";
-  // Keep pistache's keep-alive decision (it put a typed Connection header
-  // on the writer from the request's Connection header).
-  if (auto conn = writer.headers().tryGet<Http::Header::Connection>()) {
-    out << "Connection: ";
-    conn->write(out);
-    out << "\r\n";
+// Status line and headers. pistache's spelling of the Connection values is
+// kept: clients and tests have seen it so far.
+std::string format_head(const Reply& reply, bool keep, std::optional<std::uint64_t> content_length) {
+  std::string head = "HTTP/1.1 " + std::to_string(reply.status) + ' ' + reason_phrase(reply.status) + "\r\n";
+  for (const auto& [name, value] : reply.headers) {
+    head += name;
+    head += ": ";
+    head += value;
+    head += "\r\n";
   }
-  if (with_length) {
-    out << "Content-Length: " << (reply.head_content_length ? *reply.head_content_length : reply.body.size()) << "\r\n";
-  }
-  out << "\r\n";
-  const std::string text = out.str();
-  if (auto peer = writer.getPeer())
-    release_when_done(peer->send(RawBuffer(text, text.size())), std::move(token), std::move(close_after));
+  head += keep ? "Connection: Keep-Alive\r\n" : "Connection: Close\r\n";
+  if (content_length) head += "Content-Length: " + std::to_string(*content_length) + "\r\n";
+  head += "\r\n";
+  return head;
 }
 
 }  // namespace
 
-std::size_t write_reply(Http::ResponseWriter& writer, const Reply& reply, bool head_request, bool keep_alive,
+std::size_t write_reply(const ReplyTarget& target, const Reply& reply, bool head_request, bool keep_alive,
                         std::shared_ptr<void> until_written) {
   const bool keep = keep_alive && !reply.close_connection;
-  set_connection(writer, keep);
-  std::shared_ptr<Tcp::Peer> close_after = keep ? nullptr : writer.getPeer();
-  if (reply.status == 204 || reply.status == 304) {
-    write_headers_only(writer, reply, false, std::move(until_written), std::move(close_after));
+  // 204 and 304 carry no Content-Length at all; HEAD announces the
+  // object's size without the body.
+  const bool bodiless_status = reply.status == 204 || reply.status == 304;
+  std::optional<std::uint64_t> length;
+  if (!bodiless_status)
+    length = head_request && reply.head_content_length ? *reply.head_content_length : reply.body.size();
+  const std::string head = format_head(reply, keep, length);
+  const std::string_view body = bodiless_status || head_request ? std::string_view() : std::string_view(reply.body);
+
+  const SocketWriteResult r = write_all(target.fd, {head, body}, target.budget);
+  if (r.status == SocketWriteResult::Status::failed) {
+    spdlog::debug("http: the client left before its {} reply was written", reply.status);
     return 0;
   }
-  if (head_request) {
-    write_headers_only(writer, reply, true, std::move(until_written), std::move(close_after));
-    return 0;
+  if (r.status == SocketWriteResult::Status::done) {
+    if (!keep) ::shutdown(target.fd, SHUT_WR);
+    return body.size();
   }
-  for (const auto& [name, value] : reply.headers) writer.headers().add(std::make_shared<DynamicHeader>(name, value));
-  release_when_done(writer.send(static_cast<Http::Code>(reply.status), reply.body), std::move(until_written),
-                    std::move(close_after));
-  return reply.body.size();
+  // The client is slow to read: pistache sends the rest as it makes room
+  // (one copy, of the rest only), and the token lives until then.
+  const auto peer = target.writer.getPeer();
+  if (!peer) return 0;
+  std::string rest = r.written < head.size() ? head.substr(r.written) + std::string(body)
+                                             : std::string(body.substr(r.written - head.size()));
+  const std::size_t size = rest.size();
+  release_when_done(peer->send(RawBuffer(std::move(rest), size)), until_written, keep ? nullptr : peer);
+  return body.size();
 }
 
 }  // namespace nexus::host::http

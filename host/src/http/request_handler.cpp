@@ -6,7 +6,9 @@
 #include <spdlog/spdlog.h>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <optional>
 
 #include "http/access_log.hpp"
@@ -15,6 +17,7 @@
 #include "http/mcp_endpoint.hpp"
 #include "http/reply_writer.hpp"
 #include "http/request_view.hpp"
+#include "http/socket_write.hpp"
 #include "nexus/host/runtime.hpp"
 #include "http/router.hpp"
 #include "http/request_pool.hpp"
@@ -26,6 +29,10 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// How long a worker writing a reply waits for a slow client to make room in
+// the socket before handing the rest to pistache (reply_writer.hpp).
+constexpr std::chrono::milliseconds kWorkerWriteBudget{2000};
+
 // One request on its way to a worker. Owns everything the worker touches,
 // because onRequest returns at once and a written-off worker may outlive
 // the connection, the handler, even the server.
@@ -34,6 +41,11 @@ struct Exchange {
   std::string body;  // a copy of pistache's: its buffer is reused once onRequest returns
   HttpRequest req;   // req.body views `body`
   Pistache::Http::ResponseWriter writer;
+  // The connection's socket: pistache's own on the reactor thread; for a
+  // worker, `duplicate` (see ReplyTarget) and a budget to wait.
+  int socket = -1;
+  SocketDuplicate duplicate;
+  std::chrono::milliseconds write_budget{0};
   std::shared_ptr<Drain::Ticket> ticket;
   Clock::time_point started;
   std::atomic<bool> answered{false};   // the worker or the watchdog, whoever comes first
@@ -47,7 +59,8 @@ void answer(ServerState& state, Exchange& ex, Reply reply) {
   reply.header("X-Request-Id", ex.req.request_id);
   std::size_t bytes = 0;
   try {
-    bytes = write_reply(ex.writer, reply, ex.req.method == "HEAD", ex.req.keep_alive, state.drain.hold_write());
+    bytes = write_reply({.writer = ex.writer, .fd = ex.socket, .budget = ex.write_budget}, reply, ex.req.method == "HEAD",
+                        ex.req.keep_alive, state.drain.hold_write());
   } catch (const std::exception& e) {
     // Typically the client went away; nothing more to send.
     spdlog::warn("request {}: could not write the response: {}", ex.req.request_id, e.what());
@@ -109,6 +122,17 @@ std::chrono::milliseconds budget_for(const HttpRequest& req, const Config& confi
 void RequestHandler::onRequest(const Pistache::Http::Request& request, Pistache::Http::ResponseWriter response) {
   const auto started = Clock::now();
   const auto peer = response.getPeer();
+  // From here the request is ours: pistache's part (reading it) is done.
+  // pistache marks a connection idle only in its own ResponseWriter::send,
+  // which we do not use; left "busy", its timer would take the connection
+  // for a client that never finished its headers and, after
+  // http.header_timeout_ms, write a 408 into it — into an idle keep-alive
+  // connection, or into the middle of a long answer still being written.
+  // Idle, only http.idle_timeout_ms applies; if that runs out while a
+  // worker or a stream still answers, pistache closes only its own
+  // descriptor and the answer goes out on ours (socket_write.hpp).
+  // [reactor thread, like pistache's own reads of the flag]
+  if (peer) peer->setIdle(true);
   auto ticket = std::shared_ptr<Drain::Ticket>(new Drain::Ticket(state_->drain.enter(peer.get())));
 
   HttpRequest req;
@@ -116,6 +140,7 @@ void RequestHandler::onRequest(const Pistache::Http::Request& request, Pistache:
     req = make_request_view(request);
   } catch (const std::exception& e) {
     auto ex = std::make_shared<Exchange>(std::move(response));
+    ex->socket = peer ? peer->fd() : -1;
     ex->started = started;
     ex->ticket = std::move(ticket);
     answer(*state_, *ex, internal_error(ex->req, e.what()));
@@ -145,6 +170,7 @@ void RequestHandler::onRequest(const Pistache::Http::Request& request, Pistache:
       return;
     }
     auto ex = std::make_shared<Exchange>(std::move(response));
+    ex->socket = peer ? peer->fd() : -1;
     ex->req = std::move(req);
     ex->started = started;
     ex->ticket = std::move(ticket);
@@ -153,6 +179,7 @@ void RequestHandler::onRequest(const Pistache::Http::Request& request, Pistache:
   }
 
   auto ex = std::make_shared<Exchange>(std::move(response));
+  ex->socket = peer ? peer->fd() : -1;
   ex->started = started;
   ex->ticket = std::move(ticket);
   ex->req = std::move(req);
@@ -168,6 +195,17 @@ void RequestHandler::onRequest(const Pistache::Http::Request& request, Pistache:
     return answer(*state_, *ex, run_dispatch(*state_, *ex, budget));
   }
 
+  // Answered from another thread: on a socket of its own (ReplyTarget).
+  ex->duplicate = SocketDuplicate(ex->socket);
+  if (ex->duplicate.get() < 0) {
+    spdlog::error("request {}: cannot duplicate the connection's socket: {}", ex->req.request_id, std::strerror(errno));
+    Reply r = error_reply(503, nexus_status_name(NEXUS_UNAVAILABLE),
+                          "the server is out of file descriptors; retry the request in a moment");
+    r.header("Retry-After", "1");
+    return answer(*state_, *ex, std::move(r));
+  }
+  ex->socket = ex->duplicate.get();
+  ex->write_budget = kWorkerWriteBudget;
   ex->body = request.body();
   ex->req.body = ex->body;
   RequestPool::Task task;
@@ -181,6 +219,9 @@ void RequestHandler::onRequest(const Pistache::Http::Request& request, Pistache:
                                                     " ms (http.request_timeout_ms); it was abandoned"));
   };
   if (!state_->pool->submit(std::move(task))) {
+    // Answered here after all, on the reactor thread: never wait.
+    ex->socket = peer->fd();
+    ex->write_budget = std::chrono::milliseconds(0);
     const unsigned retry = config->http.retry_after_seconds;
     Reply r = error_reply(503, nexus_status_name(NEXUS_UNAVAILABLE),
                           "the server is busy: every worker is taken and " + std::to_string(config->http.queue_limit) +

@@ -109,12 +109,18 @@ void HttpServer::start() {
       Http::Endpoint::options()
           .threads(static_cast<int>(cfg.threads == 0 ? 1 : cfg.threads))
           .threadsName("nexus-http")
-          .flags(Tcp::Options::ReuseAddr)
+          // NoDelay: an answer is often several small writes (an SSE stream's
+          // head, events and end marker); with Nagle's algorithm the kernel
+          // held each later one until the client's delayed ACK, ~40 ms per
+          // MCP call (bench/README.md).
+          .flags(Tcp::Options::ReuseAddr | Tcp::Options::NoDelay)
           .maxRequestSize(cfg.max_body_bytes > SIZE_MAX - kHeaderAllowance ? SIZE_MAX
                                                                            : cfg.max_body_bytes + kHeaderAllowance)
           // A large upload on a slow link must not hit pistache's
           // 60 s default body timeout.
-          .bodyTimeout(std::chrono::minutes(10));
+          .bodyTimeout(std::chrono::minutes(10))
+          .headerTimeout(std::chrono::milliseconds(cfg.header_timeout_ms))
+          .keepaliveTimeout(std::chrono::milliseconds(cfg.idle_timeout_ms));
   impl_->state->pool = std::make_shared<http::RequestPool>(http::RequestPool::Limits{
       .min_workers = cfg.min_workers, .max_workers = cfg.max_workers, .queue_limit = cfg.queue_limit, .idle_retire = std::chrono::seconds(30)});
   metrics::register_source("http_workers", [pool = std::weak_ptr<http::RequestPool>(impl_->state->pool)](std::string& out) {

@@ -127,7 +127,7 @@ bool Dispatcher::may_stream(const Message& message) {
 
 std::optional<json> Dispatcher::handle(const Message& message, Exchange& exchange) const {
   const auto config = runtime_.config();  // held: ctx refers into it
-  const HandlerContext ctx{runtime_, config->mcp, message, exchange};
+  const HandlerContext ctx{runtime_, config->mcp, message, exchange, tool_catalogs_};
   if (message.kind == Message::Kind::notification) {
     try {
       if (message.method == "notifications/cancelled" && ctx.params().contains("requestId"))

@@ -11,6 +11,7 @@
 
 #include "mcp/jsonrpc.hpp"
 #include "mcp/session.hpp"
+#include "mcp/tool_catalog.hpp"
 
 namespace nexus::host {
 class Runtime;
@@ -34,6 +35,9 @@ class Dispatcher {
 
  private:
   const Runtime& runtime_;
+  // Tools and their compiled schemas, per runtime snapshot: answering a
+  // message does not change what the dispatcher answers, only this cache.
+  mutable ToolCatalogCache tool_catalogs_;
 };
 
 }  // namespace nexus::host::mcp

@@ -17,11 +17,14 @@ class Runtime;
 
 namespace nexus::host::mcp {
 
+class ToolCatalogCache;
+
 struct HandlerContext {
   const Runtime& runtime;
   const McpConfig& config;
   const Message& message;
   Exchange& exchange;
+  ToolCatalogCache& tool_catalogs;  // the dispatcher's, shared by every message
 
   // Options for a plugin call made for this message.
   CallOptions call_options() const;

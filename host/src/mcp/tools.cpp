@@ -5,7 +5,7 @@
 
 #include "mcp/catalog.hpp"
 #include "mcp/handlers.hpp"
-#include "mcp/schema_check.hpp"
+#include "mcp/tool_catalog.hpp"
 #include "nexus/host/runtime.hpp"
 
 namespace nexus::host::mcp {
@@ -13,24 +13,6 @@ namespace nexus::host::mcp {
 using nlohmann::json;
 
 namespace {
-
-// Every instance's tools, collisions prefixed. An instance whose list fails
-// is left out (and logged) rather than failing every client's tools/list.
-std::vector<CatalogEntry> tool_catalog(const HandlerContext& ctx) {
-  std::vector<std::pair<std::string, json>> per_instance;
-  for (const auto& name : ctx.runtime.instances_providing(NEXUS_TOOLS_V1)) {
-    std::string text;
-    const CallOutcome o = ctx.runtime.tools(name).list_tools(ctx.call_options(), &text);
-    json tools = o.ok() ? json::parse(text, nullptr, false) : json();
-    if (!tools.is_array()) {
-      spdlog::warn("mcp: request {}: tools instance '{}' could not list its tools ({}); leaving it out",
-                   ctx.exchange.caller.request_id, name, o.ok() ? "not a JSON array" : o.message);
-      continue;
-    }
-    per_instance.emplace_back(name, std::move(tools));
-  }
-  return build_catalog(per_instance);
-}
 
 json error_result(const std::string& text) {
   return {{"content", json::array({{{"type", "text"}, {"text", text}}})}, {"isError", true}};
@@ -89,12 +71,13 @@ CallOptions tool_call_options(const HandlerContext& ctx, const std::string& inst
 }  // namespace
 
 json handle_tools_list(const HandlerContext& ctx) {
-  std::vector<CatalogEntry> visible;
-  for (auto& e : tool_catalog(ctx))
-    if (caller_may(ctx.exchange.caller, "tools:" + e.name)) visible.push_back(std::move(e));
+  const auto catalog = ctx.tool_catalogs.get(ctx);
+  std::vector<const CatalogEntry*> visible;
+  for (const Tool& t : catalog->tools)
+    if (caller_may(ctx.exchange.caller, "tools:" + t.entry.name)) visible.push_back(&t.entry);
   const Page page = paginate(visible.size(), ctx.params(), ctx.config.page_size);
   json tools = json::array();
-  for (std::size_t i = page.begin; i < page.end; ++i) tools.push_back(visible[i].item);
+  for (std::size_t i = page.begin; i < page.end; ++i) tools.push_back(visible[i]->item);
   json result = {{"tools", std::move(tools)}};
   if (page.next_cursor) result["nextCursor"] = *page.next_cursor;
   return result;
@@ -102,9 +85,9 @@ json handle_tools_list(const HandlerContext& ctx) {
 
 json handle_tools_call(const HandlerContext& ctx) {
   const std::string name = ctx.required_string("name");
-  const auto catalog = tool_catalog(ctx);
-  const auto it = std::find_if(catalog.begin(), catalog.end(), [&](const CatalogEntry& e) { return e.name == name; });
-  if (it == catalog.end()) throw RpcError{kInvalidParams, "Unknown tool: '" + name + "'; tools/list shows the tools offered"};
+  const auto catalog = ctx.tool_catalogs.get(ctx);
+  const Tool* tool = catalog->find(name);
+  if (!tool) throw RpcError{kInvalidParams, "Unknown tool: '" + name + "'; tools/list shows the tools offered"};
   require_scope(ctx.exchange.caller, "tools:" + name, "tool '" + name + "'");
 
   const json& p = ctx.params();
@@ -113,15 +96,14 @@ json handle_tools_call(const HandlerContext& ctx) {
     if (!p["arguments"].is_object()) throw RpcError{kInvalidParams, "params.arguments must be a JSON object"};
     arguments = p["arguments"];
   }
-  if (it->item.contains("inputSchema")) {
-    if (auto problem = schema_violation(it->item["inputSchema"], arguments)) {
-      return error_result("Invalid arguments for tool '" + name + "': " + *problem + " (see the tool's inputSchema)");
-    }
+  if (auto problem = tool->input.violation(arguments)) {
+    return error_result("Invalid arguments for tool '" + name + "': " + *problem + " (see the tool's inputSchema)");
   }
+  const CatalogEntry& entry = tool->entry;
 
   std::string text;
   const CallOutcome o =
-      ctx.runtime.tools(it->instance).call_tool(tool_call_options(ctx, it->instance), it->original, arguments.dump(), &text);
+      ctx.runtime.tools(entry.instance).call_tool(tool_call_options(ctx, entry.instance), entry.original, arguments.dump(), &text);
   if (!o.ok()) {
     if (o.status == NEXUS_NOT_FOUND) throw RpcError{kInvalidParams, "Unknown tool: '" + name + "' (" + o.message + ")"};
     if (o.status == NEXUS_INVALID_ARGUMENT) throw RpcError{kInvalidParams, o.message};
@@ -129,15 +111,15 @@ json handle_tools_call(const HandlerContext& ctx) {
   }
   json result = json::parse(text, nullptr, false);
   if (!result.is_object() || !result.contains("content") || !result["content"].is_array()) {
-    throw RpcError{kInternalError, "tool '" + name + "' of instance '" + it->instance +
+    throw RpcError{kInternalError, "tool '" + name + "' of instance '" + entry.instance +
                                        "' returned something other than a CallToolResult; this is a plugin bug"};
   }
   const bool is_error = result.value("isError", false);
-  if (!is_error && it->item.contains("outputSchema") && it->item["outputSchema"].is_object()) {
+  if (!is_error && entry.item.contains("outputSchema") && entry.item["outputSchema"].is_object()) {
     if (!result.contains("structuredContent")) {
       throw RpcError{kInternalError, "tool '" + name + "' declares an outputSchema but returned no structuredContent; this is a plugin bug"};
     }
-    if (auto problem = schema_violation(it->item["outputSchema"], result["structuredContent"])) {
+    if (auto problem = tool->output.violation(result["structuredContent"])) {
       throw RpcError{kInternalError, "tool '" + name + "' returned structuredContent that violates its outputSchema: " + *problem};
     }
   }

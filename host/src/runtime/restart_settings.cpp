@@ -19,6 +19,8 @@ std::vector<std::string> keep_restart_only_settings(Config& next, const Config& 
   keep(next.http.listen, running.http.listen, "http.listen", changed);
   keep(next.http.threads, running.http.threads, "http.threads", changed);
   keep(next.http.max_body_bytes, running.http.max_body_bytes, "http.max_body_bytes", changed);
+  keep(next.http.header_timeout_ms, running.http.header_timeout_ms, "http.header_timeout_ms", changed);
+  keep(next.http.idle_timeout_ms, running.http.idle_timeout_ms, "http.idle_timeout_ms", changed);
   keep(next.logging.level, running.logging.level, "logging.level", changed);
   keep(next.logging.format, running.logging.format, "logging.format", changed);
   keep(next.mcp.session_key, running.mcp.session_key, "mcp.session_key", changed);

@@ -39,6 +39,13 @@ struct HttpConfig {
   // every plugin call it makes; past it the client gets 504
   // deadline_exceeded even if the plugin never returns.
   unsigned request_timeout_ms = 60000;
+  // A client must send a request's line and headers within this (slow-header
+  // clients are answered 408 and closed).
+  unsigned header_timeout_ms = 60000;
+  // A keep-alive connection with no request for this long is closed. A
+  // request still being answered when it runs out keeps its answer: the
+  // connection is closed after it instead.
+  unsigned idle_timeout_ms = 300000;
 };
 
 struct LoggingConfig {

@@ -1,0 +1,89 @@
+// http/socket_write.cpp — see socket_write.hpp.
+#include "http/socket_write.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <vector>
+
+namespace nexus::host::http {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Waits until `fd` can take more bytes or `deadline` passes. False on
+// timeout or when the socket reports an error or a hang-up.
+bool wait_writable(int fd, Clock::time_point deadline) {
+  for (;;) {
+    const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
+    if (left.count() <= 0) return false;
+    pollfd p{.fd = fd, .events = POLLOUT, .revents = 0};
+    const int n = ::poll(&p, 1, static_cast<int>(left.count()));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    // POLLERR/POLLHUP: the next send reports what went wrong.
+    return true;
+  }
+}
+
+}  // namespace
+
+SocketDuplicate::SocketDuplicate(int fd) : fd_(fd < 0 ? -1 : ::fcntl(fd, F_DUPFD_CLOEXEC, 0)) {}
+
+SocketDuplicate::~SocketDuplicate() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+SocketDuplicate& SocketDuplicate::operator=(SocketDuplicate&& other) noexcept {
+  if (this != &other) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = std::exchange(other.fd_, -1);
+  }
+  return *this;
+}
+
+SocketWriteResult write_all(int fd, std::initializer_list<std::string_view> parts, std::chrono::milliseconds budget) {
+  std::vector<iovec> iov;
+  iov.reserve(parts.size());
+  std::size_t total = 0;
+  for (const auto part : parts) {
+    if (part.empty()) continue;
+    iov.push_back({const_cast<char*>(part.data()), part.size()});
+    total += part.size();
+  }
+  SocketWriteResult result;
+  const auto deadline = Clock::now() + budget;
+  std::size_t first = 0;  // the first iovec not fully sent
+  while (result.written < total) {
+    msghdr msg{};
+    msg.msg_iov = iov.data() + first;
+    msg.msg_iovlen = iov.size() - first;
+    const ssize_t n = ::sendmsg(fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) {
+        if (budget.count() > 0 && wait_writable(fd, deadline)) continue;
+        result.status = SocketWriteResult::Status::would_block;
+        return result;
+      }
+      result.status = SocketWriteResult::Status::failed;
+      return result;
+    }
+    result.written += static_cast<std::size_t>(n);
+    // Step over what went out: whole iovecs, then part of the next one.
+    auto sent = static_cast<std::size_t>(n);
+    while (first < iov.size() && sent >= iov[first].iov_len) sent -= iov[first++].iov_len;
+    if (first < iov.size()) {
+      iov[first].iov_base = static_cast<char*>(iov[first].iov_base) + sent;
+      iov[first].iov_len -= sent;
+    }
+  }
+  return result;
+}
+
+}  // namespace nexus::host::http
