@@ -19,7 +19,9 @@ import time
 
 import coldstart
 import procs
+import s3_pair
 import servers
+import speech_pair
 import wrk
 
 CONNECTIONS = 32
@@ -115,6 +117,10 @@ def main():
 
     print_pairs(pairs)
     print_cold_starts(coldstart.measure_all(build, tmp / "cold", args.starts))
+    # The in-process pairs (bench/README-pairs.md): the s3 plugin against the
+    # AWS SDK on s3rver, the pocketsphinx plugin against its CLI.
+    s3_pair.print_table(s3_pair.measure(build, tmp / "s3", args.reps, args.seconds))
+    speech_pair.print_table(speech_pair.measure(build, tmp / "speech", args.reps))
     print(f"load average at end {os.getloadavg()[0]:.2f}")
     procs.stop_all()
     shutil.rmtree(tmp)  # kept when the run fails: the errors name log files in it

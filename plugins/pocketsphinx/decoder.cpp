@@ -105,10 +105,11 @@ Decoder::Decoder(const Settings& settings)
   frame_rate_ = cmd_ln_int32_r(config_.get(), "-frate");
   // The live cepstral-mean estimate adapts to the audio it hears; keep the
   // model's starting point so every call starts from it (see decode()).
-  cmn_t* cmn = ps_get_feat(ps_.get())->cmn_struct;
-  if (cmn) {
-    initial_cmn_.resize(static_cast<std::size_t>(cmn->veclen));
-    cmn_live_get(cmn, initial_cmn_.data());
+  if (const cmn_t* cmn = ps_get_feat(ps_.get())->cmn_struct) {
+    const auto n = static_cast<std::size_t>(cmn->veclen);
+    initial_cmn_.mean.assign(cmn->cmn_mean, cmn->cmn_mean + n);
+    initial_cmn_.sum.assign(cmn->sum, cmn->sum + n);
+    initial_cmn_.frames = cmn->nframe;
   }
   if (!with_lm) {
     add_search(kConfiguredSearch, settings.search,
@@ -216,8 +217,14 @@ std::vector<Utterance> Decoder::decode(std::span<const std::int16_t> samples, st
   // stream restarts frame counting (word times from 0) and the noise and
   // voice-activity estimates, and the cepstral mean goes back to the model's.
   if (ps_start_stream(ps_.get()) != 0) throw sdk::internal("pocketsphinx could not start a stream");
-  if (cmn_t* cmn = ps_get_feat(ps_.get())->cmn_struct; cmn && !initial_cmn_.empty())
-    cmn_live_set(cmn, initial_cmn_.data());
+  // Not cmn_live_set: it also primes the running sum as if 500 frames of
+  // the mean had been heard, which a fresh decoder has not, and the second
+  // utterance of a call would then decode differently from the CLI's.
+  if (cmn_t* cmn = ps_get_feat(ps_.get())->cmn_struct; cmn && !initial_cmn_.mean.empty()) {
+    std::copy(initial_cmn_.mean.begin(), initial_cmn_.mean.end(), cmn->cmn_mean);
+    std::copy(initial_cmn_.sum.begin(), initial_cmn_.sum.end(), cmn->sum);
+    cmn->nframe = initial_cmn_.frames;
+  }
   if (ps_start_utt(ps_.get()) != 0) throw sdk::internal("pocketsphinx could not start an utterance");
   // Whatever stops the decode (cancellation, an error), the utterance is
   // closed so the decoder is ready for its next call.

@@ -78,7 +78,15 @@ class Decoder {
   SearchKind configured_kind_;
   SearchKind active_kind_;
   double frame_rate_ = 100;
-  std::vector<float> initial_cmn_;  // the model's cepstral mean (mfcc_t is float in Debian's build)
+  // The live cepstral-mean estimate as ps_init left it: the model's mean,
+  // and the running sum and frame count it adapts from (mfcc_t is float in
+  // Debian's build). Restored whole before every call, so a call decodes
+  // exactly as a fresh decoder (and pocketsphinx_continuous) would.
+  struct CmnState {
+    std::vector<float> mean, sum;
+    int frames = 0;
+  };
+  CmnState initial_cmn_;
 };
 
 }  // namespace nexus::plugins::pocketsphinx

@@ -3,6 +3,8 @@
 #include <chrono>
 #include <cstdio>
 
+#include <nexus/sdk/error.hpp>
+
 #include "audio_input.hpp"
 #include "call_options.hpp"
 #include "transcript.hpp"
@@ -23,11 +25,19 @@ std::string progress_message(double done, double total) {
 }  // namespace
 
 PocketsphinxTranscription::PocketsphinxTranscription(const sdk::InstanceArgs& args)
-    : pool_(read_settings(args.config)) {
+    : pool_(read_settings(args.config), args.host, args.name) {
   const Settings& s = pool_.settings();
+  const bool load_now = s.search.kind != SearchKind::lm;
+  if (load_now) pool_.load_first_now();
   args.host.info("pocketsphinx instance '" + args.name + "': model " + s.hmm + ", search " +
                  std::string(search_kind_name(s.search.kind)) + ", up to " + std::to_string(s.max_decoders) +
-                 " decoders");
+                 " decoders" + (load_now ? "" : "; the models load on the first call"));
+}
+
+void PocketsphinxTranscription::health() {
+  if (auto failure = pool_.load_failure())
+    throw sdk::failed_precondition("the last attempt to load the speech models failed (the next call tries again): " +
+                                   *failure);
 }
 
 nlohmann::json PocketsphinxTranscription::transcribe(sdk::CallContext& ctx, std::span<const std::uint8_t> bytes,
@@ -45,10 +55,12 @@ nlohmann::json PocketsphinxTranscription::transcribe(sdk::CallContext& ctx, std:
   }
   ctx.check();
 
-  DecoderPool::Lease decoder = pool_.acquire(ctx);
+  const double total = static_cast<double>(audio.samples.size()) / kDecoderSampleRate;
+  DecoderPool::Lease decoder =
+      pool_.acquire(ctx, [&] { ctx.progress(0, total, "loading the speech models (first call of this instance)"); });
+  ctx.check();  // a load cannot be interrupted; a call cancelled during it stops here
   if (call.search) decoder->use_call_search(*call.search);
 
-  const double total = static_cast<double>(audio.samples.size()) / kDecoderSampleRate;
   const auto utterances = decoder->decode(audio.samples, kReportEverySamples, [&](std::size_t done_samples) {
     const double done = static_cast<double>(done_samples) / kDecoderSampleRate;
     ctx.progress(done, total, progress_message(done, total));

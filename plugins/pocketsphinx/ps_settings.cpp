@@ -16,7 +16,48 @@ namespace fs = std::filesystem;
 constexpr const char* kModelPackage =
     "the default en-us model comes with the Debian package pocketsphinx-en-us (apt-get install pocketsphinx-en-us)";
 
-// A model path that exists and is of the right kind, or an error naming it.
+// Files pocketsphinx needs in an acoustic model folder, and one of which it
+// takes the mixture weights from.
+constexpr const char* kAcousticModelFiles[] = {"mdef", "means", "variances", "transition_matrices"};
+constexpr const char* kMixtureWeightFiles[] = {"sendump", "mixture_weights"};
+
+bool readable(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  return in.good();
+}
+
+// The models load on an instance's first call (decoder_pool.hpp), so what
+// can be checked without loading them is checked here, at create: every
+// file exists, is of the right kind and can be opened.
+void check_acoustic_model(const std::string& path, const std::string& where) {
+  std::error_code ec;
+  if (!fs::is_directory(path, ec) || !fs::exists(fs::path(path) / "mdef", ec))
+    throw invalid_argument(where + ": '" + path + "' is not an acoustic model folder (no 'mdef' file in it); " +
+                           kModelPackage);
+  for (const char* name : kAcousticModelFiles) {
+    const fs::path file = fs::path(path) / name;
+    if (!fs::is_regular_file(file, ec))
+      throw invalid_argument(where + ": the acoustic model folder '" + path + "' has no '" + name + "' file; " +
+                             kModelPackage);
+    if (!readable(file))
+      throw invalid_argument(where + ": '" + file.string() + "' cannot be read (check its permissions for the user " +
+                             "nexusd runs as)");
+  }
+  for (const char* name : kMixtureWeightFiles) {
+    const fs::path file = fs::path(path) / name;
+    if (fs::is_regular_file(file, ec)) {
+      if (!readable(file))
+        throw invalid_argument(where + ": '" + file.string() +
+                               "' cannot be read (check its permissions for the user nexusd runs as)");
+      return;
+    }
+  }
+  throw invalid_argument(where + ": the acoustic model folder '" + path +
+                         "' has neither 'sendump' nor 'mixture_weights'; " + kModelPackage);
+}
+
+// A model path that exists, is of the right kind and can be read, or an
+// error naming it.
 std::string model_path(const sdk::Config& c, const char* key, const char* fallback, bool folder) {
   std::string path = c.get_or<std::string>(key, fallback);
   const std::string where = c.path() + "." + key;
@@ -24,11 +65,12 @@ std::string model_path(const sdk::Config& c, const char* key, const char* fallba
   if (path.empty()) throw invalid_argument(where + " is empty; name the model " + (folder ? "folder" : "file"));
   if (!fs::exists(path, ec)) throw invalid_argument(where + ": '" + path + "' does not exist; " + kModelPackage);
   if (folder) {
-    if (!fs::is_directory(path, ec) || !fs::exists(fs::path(path) / "mdef", ec))
-      throw invalid_argument(where + ": '" + path + "' is not an acoustic model folder (no 'mdef' file in it); " +
-                             kModelPackage);
+    check_acoustic_model(path, where);
   } else if (!fs::is_regular_file(path, ec)) {
     throw invalid_argument(where + ": '" + path + "' is not a file; " + kModelPackage);
+  } else if (!readable(path)) {
+    throw invalid_argument(where + ": '" + path +
+                           "' cannot be read (check its permissions for the user nexusd runs as)");
   }
   return path;
 }

@@ -505,14 +505,19 @@ class PollCancelContext {
     };
     ctx_.callback_progress = [](void*, double, double, nexus_str) {};
     ctx_.callback_log = [](void*, nexus_log_level, nexus_str) {};
-    ctx_.callback_set_error = [](void*, nexus_str) {};
+    ctx_.callback_set_error = [](void* self, nexus_str m) {
+      static_cast<PollCancelContext*>(self)->error_.assign(m.data, m.size);
+    };
   }
   const nexus_call_context* get() const { return &ctx_; }
   int polls() const { return polls_.load(); }
+  // Read once the call returned.
+  const std::string& error() const { return error_; }
 
  private:
   int cancel_at_;
   std::atomic<int> polls_{0};
+  std::string error_;
   nexus_call_context ctx_{};
 };
 
@@ -544,6 +549,262 @@ TEST_F(PocketsphinxTest, CallWaitingForABusyDecoderHonoursItsDeadlineAndCancella
   busy.join();
   EXPECT_EQ(held_status, NEXUS_OK);
   EXPECT_EQ(transcript_ok(*inst, audio).value("text", ""), kSentence);
+}
+
+// ---------------------------------------------------------------------------
+// Lazy model loading: an open-vocabulary instance loads its models on its
+// first call (decoder_pool.hpp).
+
+constexpr const char* kLoadedLine = "loaded the models";
+constexpr const char* kEnUsHmm = "/usr/share/pocketsphinx/model/en-us/en-us";
+constexpr const char* kEnUsLm = "/usr/share/pocketsphinx/model/en-us/en-us.lm.bin";
+constexpr const char* kEnUsDict = "/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict";
+constexpr const char* kOpenSentence = "i would like to cancel my account";
+
+// Log lines of instance `name` that contain `needle`.
+std::size_t count_lines(const LogRecorder& log, const std::string& name, const std::string& needle) {
+  const auto lines = log.lines();
+  return static_cast<std::size_t>(std::count_if(lines.begin(), lines.end(), [&](const std::string& l) {
+    return l.find("instance '" + name + "'") != std::string::npos && l.find(needle) != std::string::npos;
+  }));
+}
+
+// The instance's health: NEXUS_OK, or the status and its detail.
+std::pair<nexus_status, std::string> health_of(const LoadedPlugin& plugin, const PluginInstance& inst) {
+  std::string detail;
+  nexus_writer out{sizeof(nexus_writer), &detail, [](void* s, const void* d, size_t n) {
+                     static_cast<std::string*>(s)->append(static_cast<const char*>(d), n);
+                     return NEXUS_OK;
+                   }};
+  const nexus_status status = plugin.descriptor().on_instance_health(inst.handle(), &out);
+  return {status, detail};
+}
+
+// Waits (without a time limit on the happy path) until `polls` reaches
+// `n`; fails the test after `guard` so a broken pool cannot hang it.
+bool wait_for_polls(const PollCancelContext& ctx, int n, std::chrono::seconds guard = std::chrono::seconds(60)) {
+  const auto give_up = std::chrono::steady_clock::now() + guard;
+  while (ctx.polls() < n) {
+    if (std::chrono::steady_clock::now() > give_up) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return true;
+}
+
+// A model folder of symbolic links to Debian's en-us files, so a test can
+// take one away after create.
+struct LinkedModel {
+  TempDir dir;
+  std::filesystem::path lm = dir / "en-us.lm.bin";
+  LinkedModel() { link_lm(); }
+  void link_lm() const { std::filesystem::create_symlink(kEnUsLm, lm); }
+  void unlink_lm() const { std::filesystem::remove(lm); }
+  json config(int max_decoders) const { return json{{"lm", lm.string()}, {"max_decoders", max_decoders}}; }
+};
+
+TEST_F(PocketsphinxTest, OpenVocabularyInstanceLoadsItsModelsOnTheFirstCallNotAtCreate) {
+  const std::string name = "lazy-first-call";
+  auto created = plugin().create(json::object().dump(), name);
+  ASSERT_EQ(created.status, NEXUS_OK) << created.error;
+  EXPECT_EQ(count_lines(plugin().log(), name, kLoadedLine), 0u) << "the models were loaded at create";
+  EXPECT_EQ(count_lines(plugin().log(), name, "the models load on the first call"), 1u);
+  EXPECT_EQ(health_of(plugin(), *created.instance).first, NEXUS_OK);
+
+  const std::string audio = speech().wav(kOpenSentence);
+  TranscriptionContext first;
+  const TranscribeResult r = transcribe(*created.instance, audio, "audio/wav", {}, first);
+  ASSERT_EQ(r.status, NEXUS_OK) << r.error;
+  EXPECT_TRUE(has_word(r.json(), "would")) << r.transcript;
+  EXPECT_EQ(count_lines(plugin().log(), name, kLoadedLine), 1u);
+  // The load is reported as progress, at 0 of the recording's length.
+  const auto progress = first.progress();
+  ASSERT_FALSE(progress.empty());
+  EXPECT_NE(progress.front().message.find("loading the speech models"), std::string::npos) << progress.front().message;
+  EXPECT_EQ(progress.front().progress, 0.0);
+  EXPECT_NEAR(progress.front().total, seconds_of_16k(audio), 0.01);
+
+  // The second call finds the decoder loaded: no load, no loading report.
+  TranscriptionContext second;
+  EXPECT_EQ(transcribe(*created.instance, audio, "audio/wav", {}, second).status, NEXUS_OK);
+  EXPECT_EQ(count_lines(plugin().log(), name, kLoadedLine), 1u);
+  for (const auto& p : second.progress()) EXPECT_EQ(p.message.find("loading"), std::string::npos) << p.message;
+}
+
+TEST_F(PocketsphinxTest, GrammarInstanceStillLoadsAtCreateSoItsGrammarIsCheckedThere) {
+  const std::string name = "eager-grammar";
+  auto created = plugin().create(grammar_config().dump(), name);
+  ASSERT_EQ(created.status, NEXUS_OK) << created.error;
+  EXPECT_EQ(count_lines(plugin().log(), name, kLoadedLine), 1u);
+}
+
+TEST_F(PocketsphinxTest, ConcurrentFirstCallsLoadTheModelsOnce) {
+  const std::string name = "lazy-concurrent";
+  auto created = plugin().create(json{{"max_decoders", 1}}.dump(), name);
+  ASSERT_EQ(created.status, NEXUS_OK) << created.error;
+  const std::string audio = speech().wav(kOpenSentence);
+  constexpr int kCalls = 4;
+  std::mutex m;
+  std::condition_variable go;
+  int ready = 0;
+  std::vector<std::string> failures;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kCalls; ++t)
+    threads.emplace_back([&, t] {
+      {
+        std::unique_lock lock(m);
+        ++ready;
+        go.notify_all();
+        go.wait(lock, [&] { return ready == kCalls; });  // all start together
+      }
+      const TranscribeResult r = transcribe(*created.instance, audio);
+      if (!r.ok() || !has_word(r.json(), "would")) {
+        std::lock_guard lock(m);
+        failures.push_back("call " + std::to_string(t) + ": " + (r.ok() ? r.transcript : r.error));
+      }
+    });
+  for (auto& th : threads) th.join();
+  EXPECT_TRUE(failures.empty()) << failures.front();
+  EXPECT_EQ(count_lines(plugin().log(), name, kLoadedLine), 1u);
+}
+
+TEST_F(PocketsphinxTest, CallsWaitingForTheFirstLoadHonourCancellationAndDeadline) {
+  // Two decoders allowed, yet a call arriving during the first load waits
+  // for it instead of loading a second copy: it stays in the pool's wait
+  // (polling its context) until it gives up.
+  const std::string name = "lazy-waiting";
+  auto created = plugin().create(json{{"max_decoders", 2}}.dump(), name);
+  ASSERT_EQ(created.status, NEXUS_OK) << created.error;
+  const std::string audio = speech().wav(kOpenSentence);
+  HoldingContext loader;  // held in its "loading" progress report, before the load
+  nexus_status loader_status = NEXUS_INTERNAL;
+  std::thread first([&] { loader_status = transcribe_with(*created.instance, audio, loader.get()); });
+  loader.wait_until_holding();
+
+  PollCancelContext cancel_while_waiting(20);  // about a second of 50 ms waits
+  EXPECT_EQ(transcribe_with(*created.instance, audio, cancel_while_waiting.get()), NEXUS_CANCELLED);
+  TranscriptionContext soon(-1, now_unix_ms() + 200);
+  EXPECT_EQ(transcribe(*created.instance, audio, "audio/wav", {}, soon).status, NEXUS_DEADLINE_EXCEEDED);
+  EXPECT_EQ(count_lines(plugin().log(), name, kLoadedLine), 0u) << "a waiting call loaded models of its own";
+
+  loader.release();
+  first.join();
+  EXPECT_EQ(loader_status, NEXUS_OK);
+  EXPECT_EQ(count_lines(plugin().log(), name, kLoadedLine), 1u);
+}
+
+TEST_F(PocketsphinxTest, ModelThatCannotLoadOnTheFirstCallIsAClearErrorAndTheNextCallRetries) {
+  const LinkedModel model;
+  const std::string name = "lazy-broken";
+  auto created = plugin().create(model.config(1).dump(), name);
+  ASSERT_EQ(created.status, NEXUS_OK) << created.error;
+  const std::string audio = speech().wav(kOpenSentence);
+  model.unlink_lm();  // gone after create: the load on the first call fails
+
+  const TranscribeResult broken = transcribe(*created.instance, audio);
+  EXPECT_EQ(broken.status, NEXUS_FAILED_PRECONDITION) << broken.error;
+  for (const std::string& w : {std::string("could not load the models"), model.lm.string(), std::string("not found")})
+    EXPECT_NE(broken.error.find(w), std::string::npos) << broken.error;
+  // /ready reports the instance unhealthy with the same reason.
+  const auto [status, detail] = health_of(plugin(), *created.instance);
+  EXPECT_EQ(status, NEXUS_FAILED_PRECONDITION);
+  EXPECT_NE(detail.find(model.lm.string()), std::string::npos) << detail;
+
+  model.link_lm();  // fixed on disk: no restart needed
+  const TranscribeResult fixed = transcribe(*created.instance, audio);
+  ASSERT_EQ(fixed.status, NEXUS_OK) << fixed.error;
+  EXPECT_TRUE(has_word(fixed.json(), "would")) << fixed.transcript;
+  EXPECT_EQ(health_of(plugin(), *created.instance).first, NEXUS_OK);
+}
+
+TEST_F(PocketsphinxTest, CallsWaitingForAFailedFirstLoadGetItsErrorWithoutLoadingAgain) {
+  const LinkedModel model;
+  const std::string name = "lazy-broken-waiters";
+  auto created = plugin().create(model.config(2).dump(), name);
+  ASSERT_EQ(created.status, NEXUS_OK) << created.error;
+  const std::string audio = speech().wav(kOpenSentence);
+  model.unlink_lm();
+
+  HoldingContext loader;
+  nexus_status loader_status = NEXUS_INTERNAL;
+  std::thread first([&] { loader_status = transcribe_with(*created.instance, audio, loader.get()); });
+  loader.wait_until_holding();
+  PollCancelContext waiter(1 << 30);  // never cancels
+  nexus_status waiter_status = NEXUS_INTERNAL;
+  std::thread second([&] { waiter_status = transcribe_with(*created.instance, audio, waiter.get()); });
+  // Poll 1 is before the pool; 2 and 3 are in its wait for the first load.
+  const bool waiting = wait_for_polls(waiter, 3);
+  loader.release();
+  first.join();
+  second.join();
+  ASSERT_TRUE(waiting) << "the second call never waited for the first load";
+
+  EXPECT_EQ(loader_status, NEXUS_FAILED_PRECONDITION);
+  EXPECT_EQ(waiter_status, NEXUS_FAILED_PRECONDITION);
+  EXPECT_NE(waiter.error().find("could not load the models"), std::string::npos) << waiter.error();
+  EXPECT_NE(waiter.error().find(model.lm.string()), std::string::npos) << waiter.error();
+  EXPECT_EQ(count_lines(plugin().log(), name, "could not load the models"), 1u) << "the failed load ran more than once";
+}
+
+TEST_F(PocketsphinxTest, AcousticModelFolderWithoutItsFilesIsRefusedAtCreate) {
+  // The files are checked at create even though they load later.
+  const std::filesystem::path hmm = kEnUsHmm;
+  struct Case {
+    std::string name;
+    std::vector<std::string> leave_out;
+    std::vector<std::string> words;
+  };
+  const std::vector<Case> cases = {
+      {"no means", {"means"}, {"config.hmm", "'means'", "pocketsphinx-en-us"}},
+      {"no transition matrices", {"transition_matrices"}, {"config.hmm", "'transition_matrices'"}},
+      {"no mixture weights", {"sendump", "mixture_weights"}, {"config.hmm", "sendump", "mixture_weights"}},
+  };
+  for (const auto& c : cases) {
+    TempDir dir;
+    for (const auto& entry : std::filesystem::directory_iterator(hmm)) {
+      const std::string file = entry.path().filename().string();
+      if (std::find(c.leave_out.begin(), c.leave_out.end(), file) == c.leave_out.end())
+        std::filesystem::create_symlink(entry.path(), dir / file);
+    }
+    const auto created = create_fails(json{{"hmm", dir.path().string()}});
+    EXPECT_EQ(created.status, NEXUS_INVALID_ARGUMENT) << c.name;
+    for (const auto& w : c.words)
+      EXPECT_NE(created.error.find(w), std::string::npos) << c.name << ": " << created.error;
+  }
+}
+
+// The same recording, model and settings give pocketsphinx_continuous's
+// words: the plugin splits utterances where the CLI does and starts a call
+// from the decoder's initial state (the cepstral mean's running sum too,
+// which decides how the second utterance is heard).
+TEST_F(PocketsphinxTest, OpenVocabularyCallGivesTheWordsOfPocketsphinxContinuous) {
+  TempDir dir;
+  std::vector<std::filesystem::path> parts;
+  for (const char* line : {kSentence, "i want to speak to a manager", kOpenSentence}) {
+    parts.push_back(dir / ("part-" + std::to_string(parts.size()) + ".wav"));
+    make_speech_wav(line, parts.back(), {}, 2.5);
+  }
+  const auto wav = dir / "call.wav";
+  concat_wavs(parts, wav);
+  const std::string cli_out = dir / "cli.txt";
+  const std::string cmd = std::string("pocketsphinx_continuous -infile ") + shell_quote(wav.string()) + " -hmm " +
+                          kEnUsHmm + " -lm " + kEnUsLm + " -dict " + kEnUsDict + " -logfn /dev/null > " +
+                          shell_quote(cli_out) + " 2>/dev/null";
+  ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+  std::vector<std::string> cli_lines;
+  {
+    std::ifstream in(cli_out);
+    for (std::string line; std::getline(in, line);)
+      if (!line.empty()) cli_lines.push_back(line);
+  }
+  ASSERT_GE(cli_lines.size(), 3u) << "the CLI heard fewer than three utterances";
+
+  auto inst = create(json{{"max_decoders", 1}});
+  for (int call = 0; call < 2; ++call) {  // and again on the same, used decoder
+    const json t = transcript_ok(*inst, read_file_bytes(wav));
+    std::vector<std::string> plugin_lines;
+    for (const auto& seg : t.at("segments")) plugin_lines.push_back(seg.at("text").get<std::string>());
+    EXPECT_EQ(plugin_lines, cli_lines) << "call " << call;
+  }
 }
 
 TEST_F(PocketsphinxTest, TwoInstancesWithDifferentSearchesShareNothing) {
