@@ -9,6 +9,10 @@
 
 namespace nexus::check {
 
+std::string CallOutcome::status_text() const {
+  return std::string(nexus_status_name(status)) + (status == NEXUS_OK ? "" : message_part(error));
+}
+
 std::string excerpt(std::string_view text, std::size_t max) {
   std::string out = "'";
   static constexpr char kHex[] = "0123456789abcdef";

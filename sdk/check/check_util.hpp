@@ -6,11 +6,28 @@
 #include <string>
 #include <string_view>
 
+#include <nexus/status.h>
+#include <nexus/types.h>
+
 #include <nlohmann/json.hpp>
 
 #include "report.hpp"
 
 namespace nexus::check {
+
+// What one call into the plugin returned (see Call::outcome).
+struct CallOutcome {
+  nexus_status status = NEXUS_INTERNAL;
+  std::string error;   // the message it set ("" if none)
+  std::string output;  // what it wrote to its output writer
+  // "ok", or e.g. "not_found (message: '...')".
+  std::string status_text() const;
+};
+
+// A borrowed view of `s` for an argument of a plugin call.
+inline nexus_str as_nexus_str(const std::string& s) noexcept {
+  return nexus_str{s.data(), s.size()};
+}
 
 // `text` quoted for a message: at most `max` bytes, control bytes escaped.
 std::string excerpt(std::string_view text, std::size_t max = 120);

@@ -19,10 +19,11 @@ struct CheckEnv {
   const Options& options;
   LoadedPlugin& plugin;
   Report& report;
-  Instance* primary = nullptr;    // from --instance-config
-  Instance* secondary = nullptr;  // alive at the same time as primary
-  bool separate_configs = false;  // secondary came from --second-config
-  std::string run_id;             // random hex, unique to this run
+  Instance* primary = nullptr;                 // from --instance-config
+  Instance* secondary = nullptr;               // alive at the same time as primary
+  bool separate_configs = false;               // secondary came from --second-config
+  std::string run_id;                          // random hex, unique to this run
+  const Dependencies* dependencies = nullptr;  // the --dependency instances that were created
 };
 
 // Descriptor and config schema: needs no instance.
@@ -39,5 +40,7 @@ void run_storage_checks(CheckEnv& env);
 void run_auth_checks(CheckEnv& env);
 void run_transcription_checks(CheckEnv& env);
 void run_tools_checks(CheckEnv& env);
+void run_resources_checks(CheckEnv& env);
+void run_prompts_checks(CheckEnv& env);
 
 }  // namespace nexus::check

@@ -3,6 +3,7 @@
 // cross-cutting rules (a message with every error, no late writes).
 #include <nexus/host/config.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <regex>
 #include <set>
@@ -10,6 +11,8 @@
 
 #include "check_util.hpp"
 #include "checks.hpp"
+#include "dependencies.hpp"
+#include "runtime/schema_walk.hpp"
 
 namespace nexus::check {
 
@@ -42,6 +45,8 @@ std::size_t known_table_size(std::string_view id) {
   if (id == NEXUS_AUTH_V1) return sizeof(nexus_auth_v1);
   if (id == NEXUS_TRANSCRIPTION_V1) return sizeof(nexus_transcription_v1);
   if (id == NEXUS_TOOLS_V1) return sizeof(nexus_tools_v1);
+  if (id == NEXUS_RESOURCES_V1) return sizeof(nexus_resources_v1);
+  if (id == NEXUS_PROMPTS_V1) return sizeof(nexus_prompts_v1);
   return 0;
 }
 
@@ -67,6 +72,14 @@ std::vector<std::string> null_entries(std::string_view id, const void* table) {
     const auto* t = static_cast<const nexus_tools_v1*>(table);
     need(reinterpret_cast<const void*>(t->on_list_tools), "on_list_tools");
     need(reinterpret_cast<const void*>(t->on_call_tool), "on_call_tool");
+  } else if (id == NEXUS_RESOURCES_V1) {  // on_complete may be NULL
+    const auto* t = static_cast<const nexus_resources_v1*>(table);
+    need(reinterpret_cast<const void*>(t->on_list_resources), "on_list_resources");
+    need(reinterpret_cast<const void*>(t->on_read_resource), "on_read_resource");
+  } else if (id == NEXUS_PROMPTS_V1) {  // on_complete may be NULL
+    const auto* t = static_cast<const nexus_prompts_v1*>(table);
+    need(reinterpret_cast<const void*>(t->on_list_prompts), "on_list_prompts");
+    need(reinterpret_cast<const void*>(t->on_get_prompt), "on_get_prompt");
   }
   return out;
 }
@@ -195,6 +208,41 @@ void check_unknown_key_rejected(const nexus_plugin_descriptor& d, const json& co
         "\"additionalProperties\": false");
 }
 
+// What the host checks before it creates anything: every instance a config
+// names in an "x-nexus-instance" property exists and provides that interface.
+void check_dependencies_declared(const CheckEnv& env, CheckScope& s) {
+  const json schema = parsed_schema(env.plugin.descriptor(), s);
+  std::set<std::string> referenced;
+  const auto check_config = [&](const json& config, const std::string& flag) {
+    for (const auto& ref : host::find_instance_references(schema, config)) {
+      referenced.insert(ref.target);
+      const std::string at = flag + " at " + ref.path + " names instance '" + ref.target +
+                             "' (\"x-nexus-instance\": \"" + ref.interface_id + "\")";
+      const Dependencies::Entry* dep = env.dependencies ? env.dependencies->find(ref.target) : nullptr;
+      const bool given = std::any_of(env.options.dependencies.begin(), env.options.dependencies.end(),
+                                     [&](const DependencySpec& d) { return d.name == ref.target; });
+      if (!dep && given) {
+        s.fail(at + ", but --dependency " + ref.target + " could not be created (see common.dependencies_created)");
+        continue;
+      }
+      if (!dep) {
+        s.fail(at + ", but no --dependency " + ref.target +
+               "=PLUGIN.so:CONFIG_JSON gives it — nexusd would refuse this config: no instance named '" + ref.target +
+               "'");
+        continue;
+      }
+      if (!dep->plugin->provides(ref.interface_id))
+        s.fail(at + ", but --dependency " + ref.target + " (plugin '" + dep->plugin->descriptor().id +
+               "') does not provide " + ref.interface_id);
+    }
+  };
+  check_config(env.options.instance_config, "--instance-config");
+  if (env.options.second_config) check_config(*env.options.second_config, "--second-config");
+  for (const auto& d : env.options.dependencies)
+    if (!referenced.count(d.name))
+      s.warn("--dependency " + d.name + " is not named by the instance config; the plugin cannot reach it");
+}
+
 void check_create_destroy_twice(CheckEnv& env, CheckScope& s) {
   for (int round = 1; round <= 2; ++round) {
     Created c = env.plugin.create("check-lifecycle", env.options.instance_config);
@@ -247,6 +295,14 @@ void run_descriptor_checks(CheckEnv& env) {
           [&](CheckScope& s) { check_config_accepted(d, *env.options.second_config, "--second-config", s); });
   r.run("common.config_rejects_unknown_key",
         [&](CheckScope& s) { check_unknown_key_rejected(d, env.options.instance_config, s); });
+  // Only where there is something to say: a config naming other instances,
+  // or --dependency given.
+  const json schema = json::parse(d.config_schema ? d.config_schema : "{}", nullptr, false);
+  const bool names_instances =
+      !host::find_instance_references(schema, env.options.instance_config).empty() ||
+      (env.options.second_config && !host::find_instance_references(schema, *env.options.second_config).empty());
+  if (names_instances || !env.options.dependencies.empty())
+    r.run("common.dependencies_declared", [&](CheckScope& s) { check_dependencies_declared(env, s); });
 }
 
 bool run_lifecycle_checks(CheckEnv& env, std::unique_ptr<Instance>& a, std::unique_ptr<Instance>& b) {

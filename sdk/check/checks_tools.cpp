@@ -10,6 +10,7 @@
 
 #include "check_util.hpp"
 #include "checks.hpp"
+#include "mcp_shapes.hpp"
 
 namespace nexus::check {
 
@@ -17,40 +18,23 @@ namespace {
 
 using nlohmann::json;
 
-struct ToolOutcome {
-  nexus_status status = NEXUS_INTERNAL;
-  std::string error;
-  std::string output;
-  std::string status_text() const {
-    return std::string(nexus_status_name(status)) + (status == NEXUS_OK ? "" : message_part(error));
-  }
-};
-
 class ToolsCaller {
  public:
   ToolsCaller(LoadedPlugin& plugin, Instance& instance, const nexus_tools_v1& table)
       : recorder_(plugin.recorder()), instance_(instance), t_(table) {}
 
-  ToolOutcome list() const {
+  CallOutcome list() const {
     Call call(recorder_, "on_list_tools");
     Sink& out = call.sink("tools");
-    ToolOutcome o;
-    o.status = call.finish(t_.on_list_tools(instance_.handle(), call.context(), out.writer()));
-    o.error = call.error();
-    o.output = out.take();
-    return o;
+    return call.outcome(t_.on_list_tools(instance_.handle(), call.context(), out.writer()), out);
   }
 
-  ToolOutcome call(const std::string& name, const json& arguments) const {
+  CallOutcome call(const std::string& name, const json& arguments) const {
     const std::string args = arguments.dump();
     Call call(recorder_, "on_call_tool(" + excerpt(name, 64) + ")");
     Sink& out = call.sink("result");
-    ToolOutcome o;
-    o.status = call.finish(t_.on_call_tool(instance_.handle(), call.context(), nexus_str{name.data(), name.size()},
-                                           nexus_str{args.data(), args.size()}, out.writer()));
-    o.error = call.error();
-    o.output = out.take();
-    return o;
+    return call.outcome(
+        t_.on_call_tool(instance_.handle(), call.context(), as_nexus_str(name), as_nexus_str(args), out.writer()), out);
   }
 
  private:
@@ -82,27 +66,8 @@ std::string result_problem(const json& r, const json* output_schema) {
   if (!r.is_object()) return "the result is not a JSON object";
   if (!r.contains("content") || !r["content"].is_array()) return "the result has no \"content\" array";
   std::size_t i = 0;
-  for (const auto& item : r["content"]) {
-    const std::string where = "content[" + std::to_string(i++) + "]";
-    if (!item.is_object() || !item.contains("type") || !item["type"].is_string())
-      return where + " has no \"type\" string";
-    const std::string type = item["type"];
-    auto has_string = [&](const json& o, const char* f) { return o.contains(f) && o[f].is_string(); };
-    if (type == "text") {
-      if (!has_string(item, "text")) return where + " is a text item without a \"text\" string";
-    } else if (type == "image" || type == "audio") {
-      if (!has_string(item, "data") || !has_string(item, "mimeType"))
-        return where + " is an " + type + " item without \"data\" (base64) and \"mimeType\" strings";
-    } else if (type == "resource") {
-      if (!item.contains("resource") || !item["resource"].is_object() || !has_string(item["resource"], "uri"))
-        return where + " is a resource item without \"resource\": {\"uri\": ...}";
-    } else if (type == "resource_link") {
-      if (!has_string(item, "uri") || !has_string(item, "name"))
-        return where + " is a resource_link without \"uri\" and \"name\"";
-    } else {
-      return where + " has the unknown type '" + type + "' (text, image, audio, resource, resource_link)";
-    }
-  }
+  for (const auto& item : r["content"])
+    if (auto why = content_block_problem(item, "content[" + std::to_string(i++) + "]"); !why.empty()) return why;
   if (r.contains("isError") && !r["isError"].is_boolean()) return "\"isError\" is not a boolean";
   if (r.contains("structuredContent") && !r["structuredContent"].is_object())
     return "\"structuredContent\" is not an object";
@@ -156,7 +121,7 @@ struct ToolsRun {
 };
 
 void check_list(ToolsRun& run, CheckScope& s) {
-  const ToolOutcome o = run.a.list();
+  const CallOutcome o = run.a.list();
   s.require(o.status == NEXUS_OK, "on_list_tools returned " + o.status_text());
   const json list = parse_plugin_json(o.output, "the tool list", s);
   s.require(list.is_array(), "the tool list is not a JSON array: " + excerpt(o.output));
@@ -211,14 +176,14 @@ void check_output_schemas(ToolsRun& run, CheckScope& s) {
 
 void check_list_stable(ToolsRun& run, CheckScope& s) {
   if (!run.listed) s.skip("no tool list (see tools.list_is_array)");
-  const ToolOutcome again = run.a.list();
+  const CallOutcome again = run.a.list();
   s.require(again.status == NEXUS_OK, "a second on_list_tools returned " + again.status_text());
   s.expect(json::parse(again.output, nullptr, false) == json::parse(run.list_text, nullptr, false),
            "the tool list changed between two calls; tools.h says it must not change while the instance lives");
 }
 
 void check_unknown_tool(ToolsRun& run, CheckScope& s) {
-  const ToolOutcome o = run.a.call("nexus_check_no_such_tool", json::object());
+  const CallOutcome o = run.a.call("nexus_check_no_such_tool", json::object());
   s.expect(o.status == NEXUS_NOT_FOUND,
            "calling the unknown tool 'nexus_check_no_such_tool' returned " + o.status_text() + "; expected not_found");
   if (o.status == NEXUS_NOT_FOUND) s.expect(!o.error.empty(), "not_found for an unknown tool came without a message");
@@ -236,7 +201,7 @@ void check_invalid_arguments(ToolsRun& run, CheckScope& s) {
     }
     ++tried;
     const std::string asked = "tool '" + t.name + "' called with " + bad->second + " (" + bad->first.dump() + ")";
-    const ToolOutcome o = run.a.call(t.name, bad->first);
+    const CallOutcome o = run.a.call(t.name, bad->first);
     if (o.status == NEXUS_INVALID_ARGUMENT) {
       s.expect(!o.error.empty(), asked + ": invalid_argument without a message");
       continue;
@@ -261,7 +226,7 @@ void check_invalid_arguments(ToolsRun& run, CheckScope& s) {
 void check_tool_calls(ToolsRun& run, CheckScope& s) {
   if (run.env.options.tool_calls.empty()) s.skip("no --tool-call given");
   for (const auto& c : run.env.options.tool_calls) {
-    const ToolOutcome o = run.a.call(c.name, c.arguments);
+    const CallOutcome o = run.a.call(c.name, c.arguments);
     const std::string asked = "tool '" + c.name + "' with " + excerpt(c.arguments.dump(), 100);
     if (!s.expect(o.status == NEXUS_OK, asked + " returned " + o.status_text())) continue;
     const json r = json::parse(o.output, nullptr, false);
@@ -277,8 +242,8 @@ void check_tool_calls(ToolsRun& run, CheckScope& s) {
 
 void check_two_instances(ToolsRun& run, CheckScope& s) {
   s.require(run.b.has_value(), "no second instance (see common.two_instances)");
-  const ToolOutcome first = run.a.list();
-  const ToolOutcome second = run.b->list();
+  const CallOutcome first = run.a.list();
+  const CallOutcome second = run.b->list();
   s.require(first.status == NEXUS_OK && second.status == NEXUS_OK,
             "with two instances alive, on_list_tools returned " + first.status_text() + " and " + second.status_text());
   if (!run.env.separate_configs)
@@ -292,11 +257,11 @@ void check_concurrent(ToolsRun& run, CheckScope& s) {
   const json expected = json::parse(run.list_text, nullptr, false);
   const auto failures = run_in_threads(8, [&](int t, const std::function<void(std::string)>& fail) {
     for (int i = 0; i < 20; ++i) {
-      const ToolOutcome o = run.a.list();
+      const CallOutcome o = run.a.list();
       if (o.status != NEXUS_OK || json::parse(o.output, nullptr, false) != expected)
         return fail("thread " + std::to_string(t) + ": on_list_tools returned " + o.status_text() +
                     " or a different list");
-      const ToolOutcome u = run.a.call("nexus_check_no_such_tool", json::object());
+      const CallOutcome u = run.a.call("nexus_check_no_such_tool", json::object());
       if (u.status != NEXUS_NOT_FOUND)
         return fail("thread " + std::to_string(t) + ": unknown tool got " + u.status_text());
     }

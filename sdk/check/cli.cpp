@@ -1,10 +1,13 @@
 #include "cli.hpp"
 
+#include <cctype>
 #include <fstream>
 #include <sstream>
 #include <utility>
 
 #include <nexus/auth.h>
+#include <nexus/prompts.h>
+#include <nexus/resources.h>
 #include <nexus/storage.h>
 #include <nexus/tools.h>
 #include <nexus/transcription.h>
@@ -56,13 +59,47 @@ std::string trim(const std::string& s) {
   return s.substr(b, e - b + 1);
 }
 
+// NAME=PLUGIN.so[:CONFIG_JSON]; the plugin path ends at the first ':'.
+std::optional<DependencySpec> parse_dependency(const std::string& value, std::string& error) {
+  const std::string usage =
+      "--dependency wants NAME=PLUGIN.so:CONFIG_JSON, e.g. 'store=libnexus_memory.so:{}'; got '" + value + "'";
+  const auto eq = value.find('=');
+  if (eq == std::string::npos || eq == 0) {
+    error = usage;
+    return std::nullopt;
+  }
+  DependencySpec spec;
+  spec.name = value.substr(0, eq);
+  for (const char c : spec.name)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.')) {
+      error = "--dependency: the instance name '" + spec.name + "' may only use letters, digits, '_', '-' and '.'";
+      return std::nullopt;
+    }
+  const std::string rest = value.substr(eq + 1);
+  const auto colon = rest.find(':');
+  spec.plugin = rest.substr(0, colon);
+  if (spec.plugin.empty()) {
+    error = usage;
+    return std::nullopt;
+  }
+  if (colon != std::string::npos) {
+    auto j = read_json_argument("--dependency " + spec.name, rest.substr(colon + 1), error);
+    if (!j) return std::nullopt;
+    if (!j->is_object()) {
+      error = "--dependency " + spec.name + ": the config must be a JSON object";
+      return std::nullopt;
+    }
+    spec.config = std::move(*j);
+  }
+  return spec;
+}
+
 }  // namespace
 
 const std::vector<std::pair<std::string, std::string>>& known_kinds() {
-  static const std::vector<std::pair<std::string, std::string>> kinds{{"storage", NEXUS_STORAGE_V1},
-                                                                      {"auth", NEXUS_AUTH_V1},
-                                                                      {"transcription", NEXUS_TRANSCRIPTION_V1},
-                                                                      {"tools", NEXUS_TOOLS_V1}};
+  static const std::vector<std::pair<std::string, std::string>> kinds{
+      {"storage", NEXUS_STORAGE_V1}, {"auth", NEXUS_AUTH_V1},           {"transcription", NEXUS_TRANSCRIPTION_V1},
+      {"tools", NEXUS_TOOLS_V1},     {"resources", NEXUS_RESOURCES_V1}, {"prompts", NEXUS_PROMPTS_V1}};
   return kinds;
 }
 
@@ -105,7 +142,8 @@ ParsedCli parse_cli(int argc, const char* const* argv) {
       continue;
     }
     const bool takes_value = arg == "--instance-config" || arg == "--second-config" || arg == "--kind" ||
-                             arg == "--auth-allow-header" || arg == "--audio" || arg == "--tool-call";
+                             arg == "--auth-allow-header" || arg == "--audio" || arg == "--tool-call" ||
+                             arg == "--dependency";
     if (takes_value) {
       if (!take_value()) return usage_error(arg + " needs a value");
       if (arg == "--instance-config" || arg == "--second-config") {
@@ -120,13 +158,22 @@ ParsedCli parse_cli(int argc, const char* const* argv) {
       } else if (arg == "--kind") {
         bool known = false;
         for (const auto& [kind, id] : known_kinds()) known = known || kind == value;
-        if (!known) return usage_error("--kind '" + value + "' is not one of storage, auth, transcription, tools");
+        if (!known)
+          return usage_error("--kind '" + value +
+                             "' is not one of storage, auth, transcription, tools, resources, prompts");
         o.kinds.push_back(value);
       } else if (arg == "--auth-allow-header") {
         const auto colon = value.find(':');
         if (colon == std::string::npos || trim(value.substr(0, colon)).empty())
           return usage_error("--auth-allow-header wants 'Name: value', e.g. 'X-API-Key: s3cret'; got '" + value + "'");
         o.auth_allow_header = Header{lower(trim(value.substr(0, colon))), trim(value.substr(colon + 1))};
+      } else if (arg == "--dependency") {
+        auto spec = parse_dependency(value, error);
+        if (!spec) return usage_error(error);
+        for (const auto& d : o.dependencies)
+          if (d.name == spec->name)
+            return usage_error("--dependency: the instance name '" + spec->name + "' is given twice");
+        o.dependencies.push_back(std::move(*spec));
       } else if (arg == "--audio") {
         o.audio = value;
       } else {  // --tool-call
@@ -184,7 +231,8 @@ Options:
                            the same config, and storage isolation is not checked
                            (two instances on one backend may share objects).
   --kind KIND              check only this kind: storage, auth, transcription,
-                           tools (repeatable; default: every kind the plugin lists)
+                           tools, resources, prompts (repeatable; default: every
+                           kind the plugin lists)
   --auth-allow-header 'Name: value'
                            a header the auth plugin must ALLOW (e.g. a valid API
                            key); the principal's shape is then checked, and that
@@ -193,6 +241,17 @@ Options:
   --tool-call 'NAME {JSON}'
                            call tool NAME with these arguments and check the result
                            has the MCP CallToolResult shape (repeatable)
+  --dependency NAME=PLUGIN.so:CONFIG_JSON
+                           an instance the plugin depends on (repeatable): the kit
+                           loads PLUGIN.so, creates instance NAME from CONFIG_JSON
+                           (@FILE reads it; ':CONFIG_JSON' may be left out for {})
+                           before the plugin's own instances, and answers
+                           callback_find_interface as nexusd does: only for an
+                           instance the plugin's config names in a property marked
+                           "x-nexus-instance" (else failed_precondition), not_found
+                           for a name no --dependency gives, unimplemented when
+                           NAME lacks the interface asked for. The plugin path ends
+                           at the first ':'
   --unsorted-listing       accept a storage listing in any order, for a backend
                            whose local stand-in does not sort (s3rver 3.7 lists
                            in folder-walk order; real S3 sorts). Every key once,
@@ -222,6 +281,17 @@ What is checked:
   tools         list is a JSON array of tools with valid, unique names and
                 object input schemas; unknown tool -> not_found; arguments that
                 break the input schema are refused; results are CallToolResults
+  resources     the listing's shape (unique URIs, names, templates with a
+                {variable}); every listed resource (up to 20) reads as a
+                ReadResourceResult (text or base64 blob); an unknown URI ->
+                not_found; the empty URI refused; completions in MCP's shape;
+                a completion context that is not an object -> invalid_argument
+  prompts       the list's shape (unique names, well-formed arguments); every
+                prompt renders (all arguments given) as a GetPromptResult with
+                user/assistant messages; an unknown name -> not_found; a
+                missing required argument -> invalid_argument naming it;
+                arguments that are not an object -> invalid_argument;
+                completions in MCP's shape
 
 Exit status: 0 all checks passed, 1 some check failed (or the plugin did not
 load), 2 usage error.
@@ -230,6 +300,11 @@ Example:
   nexus-plugin-check build/plugins/libnexus_fs.so \
       --instance-config '{"root": "/tmp/check-a"}' \
       --second-config   '{"root": "/tmp/check-b"}'
+
+  nexus-plugin-check build/plugins/libnexus_kv.so \
+      --dependency 'store=build/plugins/libnexus_memory.so:{}' \
+      --instance-config '{"storage": "store"}' \
+      --tool-call 'kv_put {"key": "a", "value": "1"}'
 
   nexus-plugin-check build/plugins/libnexus_apikey.so \
       --instance-config '{"keys": [{"id": "ops", "sha256": "<sha256 of KEY>", "scopes": ["*"]}]}' \

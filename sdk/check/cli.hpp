@@ -22,6 +22,14 @@ struct Header {
   std::string value;
 };
 
+// One --dependency NAME=PLUGIN.so[:CONFIG_JSON]: an instance the plugin
+// under test may depend on, created before it.
+struct DependencySpec {
+  std::string name;
+  std::filesystem::path plugin;
+  nlohmann::json config = nlohmann::json::object();
+};
+
 struct Options {
   std::filesystem::path plugin;
   nlohmann::json instance_config;
@@ -30,6 +38,7 @@ struct Options {
   std::optional<Header> auth_allow_header;
   std::optional<std::filesystem::path> audio;
   std::vector<ToolCall> tool_calls;
+  std::vector<DependencySpec> dependencies;
   bool verbose = false;
   // Listings may come in any order (a local peer that does not sort, such as
   // s3rver 3.7); every other listing check still applies.

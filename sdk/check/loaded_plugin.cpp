@@ -1,6 +1,7 @@
 #include "loaded_plugin.hpp"
 
 #include <random>
+#include <set>
 #include <stdexcept>
 
 #include "runtime/module.hpp"
@@ -249,6 +250,14 @@ nexus_status Call::finish(nexus_status status) {
   return status;
 }
 
+CallOutcome Call::outcome(nexus_status status, Sink& out) {
+  CallOutcome o;
+  o.status = finish(status);
+  o.error = error();
+  o.output = out.take();
+  return o;
+}
+
 std::string Call::error() const {
   std::lock_guard lock(state_->mutex);
   return state_->error;
@@ -263,7 +272,12 @@ std::vector<std::string> Call::logs() const {
 struct Instance::HostState {
   nexus_host host{};
   Recorder* recorder = nullptr;
-  std::string where;
+  std::string name;   // the instance's name
+  std::string where;  // "instance '<name>'", for messages
+  // What callback_find_interface may reach: the --dependency instances, of
+  // which only those the instance's config declares.
+  const Dependencies* dependencies = nullptr;
+  std::set<std::string> declared;
   std::atomic<bool> closed{false};
 
   static HostState* self(void* host_data) noexcept { return static_cast<HostState*>(host_data); }
@@ -284,16 +298,23 @@ struct Instance::HostState {
     } catch (...) {
     }
   }
-  static nexus_status find_interface(void* host_data, nexus_str instance_name, const char*, nexus_interface_ref*,
-                                     const nexus_writer* error) noexcept {
-    if (self(host_data)->late("callback_find_interface")) return NEXUS_FAILED_PRECONDITION;
+  static nexus_status find_interface(void* host_data, nexus_str instance_name, const char* interface_id,
+                                     nexus_interface_ref* out, const nexus_writer* error) noexcept {
+    HostState* s = self(host_data);
+    if (s->late("callback_find_interface")) return NEXUS_FAILED_PRECONDITION;
+    if (!out) return NEXUS_INVALID_ARGUMENT;
     try {
-      const std::string why = "nexus-plugin-check runs one plugin alone, so there is no instance '" +
-                              std::string(view(instance_name)) + "' to depend on";
-      if (error && error->callback_write) error->callback_write(error->receiver_data, why.data(), why.size());
+      static const Dependencies none;  // no --dependency given: the same answers from an empty set
+      const Dependencies& deps = s->dependencies ? *s->dependencies : none;
+      std::string why;
+      const nexus_status status =
+          deps.resolve(s->name, s->declared, view(instance_name), interface_id ? interface_id : "", *out, why);
+      if (status != NEXUS_OK && error && error->callback_write)
+        error->callback_write(error->receiver_data, why.data(), why.size());
+      return status;
     } catch (...) {
+      return NEXUS_INTERNAL;
     }
-    return NEXUS_FAILED_PRECONDITION;
   }
   static void metric(void* host_data, nexus_str, nexus_str, double) noexcept {
     self(host_data)->late("a metrics callback");
@@ -341,7 +362,10 @@ Created LoadedPlugin::create(const std::string& name, const nlohmann::json& conf
   const nexus_plugin_descriptor& d = descriptor();
   auto host = std::make_shared<Instance::HostState>();
   host->recorder = recorder_.get();
+  host->name = name;
   host->where = "instance '" + name + "'";
+  host->dependencies = dependencies_;
+  host->declared = declared_dependencies(d.config_schema, config);
   // Every entry set: struct_size says all of them exist, and a plugin may call any.
   host->host = nexus_host{};
   host->host.struct_size = sizeof(nexus_host);

@@ -24,6 +24,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "check_util.hpp"
+#include "dependencies.hpp"
+
 namespace nexus::host {
 class Module;
 }
@@ -99,6 +102,8 @@ class Call {
   // The plugin returned `status`: closes the context and writers, and notes
   // a non-OK status without a message. Returns `status`.
   nexus_status finish(nexus_status status);
+  // finish(status), then the outcome: status, message and what `out` got.
+  CallOutcome outcome(nexus_status status, Sink& out);
 
   std::string error() const;  // last message of callback_set_error ("" if none)
   std::vector<std::string> logs() const;
@@ -161,8 +166,13 @@ class LoadedPlugin {
     return t && t->struct_size >= sizeof(T) ? t : nullptr;
   }
 
-  // on_instance_create with `config` (dumped to JSON text).
+  // on_instance_create with `config` (dumped to JSON text). The instance's
+  // callback_find_interface reaches the instances of use_dependencies() that
+  // `config` declares, as the host's does.
   Created create(const std::string& name, const nlohmann::json& config);
+  // The --dependency instances every later create() may reach; they must
+  // outlive the instances created here. nullptr: none.
+  void use_dependencies(const Dependencies* dependencies) noexcept { dependencies_ = dependencies; }
 
   // Loads the same file a second time through the host's loader (so
   // on_module_init runs again) and returns a handle that unloads it
@@ -173,6 +183,7 @@ class LoadedPlugin {
   std::shared_ptr<Recorder> recorder_;  // declared first: outlives the module
   std::filesystem::path file_;
   std::shared_ptr<host::Module> module_;
+  const Dependencies* dependencies_ = nullptr;
 };
 
 }  // namespace nexus::check

@@ -43,6 +43,9 @@ std::vector<std::string> kinds_to_check(const Options& options, const LoadedPlug
 
 int run(const Options& options) {
   Report report(std::cout, options.verbose);
+  // Declared before the plugin: dependencies are created first and destroyed
+  // last, as the host does, so every handle the plugin holds stays valid.
+  Dependencies dependencies;
   std::unique_ptr<LoadedPlugin> plugin;
   report.run("common.load", [&](CheckScope& s) {
     try {
@@ -59,7 +62,21 @@ int run(const Options& options) {
   report.info(std::string("plugin '") + (d.id ? d.id : "?") + "' " + (d.version ? d.version : "?") + " from " +
               options.plugin.string() + (plugin->parallel() ? ", parallel" : ", serial"));
 
-  CheckEnv env{options, *plugin, report, nullptr, nullptr, false, random_hex(8)};
+  if (!options.dependencies.empty()) {
+    report.run("common.dependencies_created", [&](CheckScope& s) {
+      for (const auto& spec : options.dependencies) {
+        try {
+          dependencies.add(spec);
+          s.note("instance '" + spec.name + "' of " + spec.plugin.string());
+        } catch (const std::exception& e) {
+          s.fail(e.what());
+        }
+      }
+    });
+    plugin->use_dependencies(&dependencies);
+  }
+
+  CheckEnv env{options, *plugin, report, nullptr, nullptr, false, random_hex(8), &dependencies};
   run_descriptor_checks(env);
   {
     std::unique_ptr<Instance> a, b;
@@ -69,6 +86,8 @@ int run(const Options& options) {
         if (kind == "auth") run_auth_checks(env);
         if (kind == "transcription") run_transcription_checks(env);
         if (kind == "tools") run_tools_checks(env);
+        if (kind == "resources") run_resources_checks(env);
+        if (kind == "prompts") run_prompts_checks(env);
       }
     }
     // Destroyed in reverse creation order, as the host does.

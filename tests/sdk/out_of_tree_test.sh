@@ -3,6 +3,8 @@
 # plugin of each kind from the template, build each as a separate CMake
 # project that sees only the prefix, check what it exports, run the
 # conformance kit on it (when built), and serve the storage one over HTTP.
+# The checked-in examples (examples/plugins) are built, checked and served
+# the same way.
 # usage: out_of_tree_test.sh BUILD_DIR
 set -euo pipefail
 build="$(cd "$1" && pwd)"
@@ -34,6 +36,16 @@ if [ -x "$kit" ]; then
     || { cat "$work/text-stats.check"; fail "examples/plugins/text-stats fails the conformance kit"; }
 fi
 echo "ok: examples/plugins/text-stats builds against the installed SDK and passes the kit"
+cmake -S "$src/examples/plugins/dedup-store" -B "$work/dedup-store" -DCMAKE_PREFIX_PATH="$work/prefix" \
+  -DCMAKE_BUILD_TYPE=Release >/dev/null || fail "examples/plugins/dedup-store does not configure against the installed SDK"
+cmake --build "$work/dedup-store" >/dev/null || fail "examples/plugins/dedup-store does not build"
+if [ -x "$kit" ]; then
+  "$kit" "$work/dedup-store/plugins/libnexus_dedup_store.so" --instance-config "{\"root\": \"$work/dedup-kit-a\"}" \
+    --second-config "{\"root\": \"$work/dedup-kit-b\"}" > "$work/dedup-store.check" 2>&1 \
+    || { cat "$work/dedup-store.check"; fail "examples/plugins/dedup-store fails the conformance kit"; }
+  grep -q '^PASS  storage.list_pages' "$work/dedup-store.check" || fail "the kit ran no storage checks on dedup-store"
+fi
+echo "ok: examples/plugins/dedup-store builds against the installed SDK and passes the kit"
 for kind in tools storage auth transcription; do
   id="demo_$kind"
   "$work/prefix/bin/nexus-new-plugin" "$id" --kind "$kind" "$work/$id" >/dev/null
@@ -58,9 +70,10 @@ cat > "$work/nexus.json" <<JSON
 {
   "http": {"listen": "127.0.0.1:$port"},
   "state_dir": "$work/state",
-  "plugin_dirs": ["$work/demo_storage/build/plugins", "$work/text-stats/plugins"],
+  "plugin_dirs": ["$work/demo_storage/build/plugins", "$work/text-stats/plugins", "$work/dedup-store/plugins"],
   "instances": {
     "notes": {"plugin": "demo_storage", "config": {}},
+    "recordings": {"plugin": "dedup_store", "config": {"root": "$work/dedup-served"}},
     "stats": {"plugin": "text_stats", "config": {"top": 2}},
     "keys": {"plugin": "apikey", "config": {"keys": [{"id": "t", "env": "OOT_KEY", "scopes": ["*"]}]}}
   },
@@ -80,6 +93,26 @@ curl -fsS -X PUT -H "X-API-Key: $key" -H "Content-Type: text/plain" --data-binar
 got="$(curl -fsS -H "X-API-Key: $key" "http://127.0.0.1:$port/v1/storage/notes/a/b.txt")"
 [ "$got" = "hello" ] || fail "GET returned '$got'"
 echo "ok: the template storage plugin serves over HTTP from the installed nexusd"
+
+# The example storage over REST: the same bytes under two keys are one blob on
+# disk, both keys read back, and a delete keeps the bytes the other key uses.
+put_recording() {  # put_recording KEY BODY
+  curl -fsS -X PUT -H "X-API-Key: $key" -H "Content-Type: audio/wav" --data-binary "$2" \
+    "http://127.0.0.1:$port/v1/storage/recordings/$1" >/dev/null || { cat "$work/nexusd.log"; fail "PUT $1 to dedup_store failed"; }
+}
+get_recording() { curl -fsS -H "X-API-Key: $key" "http://127.0.0.1:$port/v1/storage/recordings/$1"; }
+blobs() { find "$work/dedup-served/blobs" -type f | wc -l; }
+put_recording calls/2026/a.wav "RIFF same bytes"
+put_recording calls/2026/b.wav "RIFF same bytes"
+[ "$(get_recording calls/2026/a.wav)" = "RIFF same bytes" ] || fail "GET calls/2026/a.wav from dedup_store returned the wrong bytes"
+[ "$(get_recording calls/2026/b.wav)" = "RIFF same bytes" ] || fail "GET calls/2026/b.wav from dedup_store returned the wrong bytes"
+[ "$(blobs)" = 1 ] || fail "two keys with the same bytes made $(blobs) blobs in dedup_store, expected 1"
+curl -fsS -X DELETE -H "X-API-Key: $key" "http://127.0.0.1:$port/v1/storage/recordings/calls/2026/a.wav" >/dev/null \
+  || fail "DELETE from dedup_store failed"
+[ "$(get_recording calls/2026/b.wav)" = "RIFF same bytes" ] || fail "deleting one key lost the bytes the other key uses"
+put_recording calls/2026/b.wav "RIFF other bytes"
+[ "$(blobs)" = 1 ] || fail "after the only key moved to new bytes, dedup_store kept $(blobs) blobs, expected 1"
+echo "ok: the example dedup_store serves PUT/GET/DELETE over REST from the installed nexusd and stores equal bytes once"
 
 # The example tool over MCP (Streamable HTTP): initialize, then tools/call.
 mcp() {  # mcp JSON [SESSION] -> response body (JSON or SSE)

@@ -1,7 +1,8 @@
 // nexus-plugin-check, run as a child process the way a plugin author runs it:
 // every deliberately broken fixture (tests/plugins/broken_*) must fail exactly
 // the checks its bug breaks, with a reason in plain words; the first-party
-// plugins and c_echo must pass; usage errors exit 2.
+// plugins and c_echo must pass; --dependency instances are reached exactly
+// as the host lets a plugin reach them; usage errors exit 2.
 #include <gtest/gtest.h>
 
 #include <openssl/evp.h>
@@ -155,6 +156,16 @@ INSTANTIATE_TEST_SUITE_P(
             {"auth.garbage_bearer_not_allowed", "auth.credentials_not_leaked", "auth.two_instances"},
             {"FAIL  auth.garbage_bearer_not_allowed: 'Authorization: Bearer <a token nobody issued>' was ALLOWed",
              "FAIL  auth.credentials_not_leaked: the garbage bearer token appears in the principal JSON"}},
+        BrokenCase{
+            "broken_resources_prompts",
+            {"resources.read_listed", "resources.unknown_uri_not_found", "resources.empty_uri_refused",
+             "prompts.get_listed", "prompts.missing_argument_refused"},
+            {"FAIL  resources.read_listed: reading the listed resource 'fixture://gone' returned not_found",
+             "FAIL  resources.unknown_uri_not_found: reading the unknown resource 'nexus-check://no-such-resource/",
+             "returned ok; expected not_found",
+             "messages[0] has the role \"system\"; MCP prompt messages are \"user\" or \"assistant\"",
+             "FAIL  prompts.missing_argument_refused: prompt 'explain' without its required argument 'topic' "
+             "returned ok; expected invalid_argument"}},
         BrokenCase{"broken_no_error_message",
                    {"tools.unknown_tool_not_found", "common.error_messages"},
                    {"FAIL  tools.unknown_tool_not_found: not_found for an unknown tool came without a message",
@@ -229,6 +240,119 @@ TEST(PluginCheck, ToolCallResultIsChecked) {
   EXPECT_NE(r.output.find("PASS  tools.tool_calls"), std::string::npos) << r.output;
 }
 
+// --- resources and prompts ------------------------------------------------------------
+
+// The MCP conformance fixture serves resources, templates and prompts the
+// official suite accepts; the kit must agree with it.
+TEST(PluginCheck, ConformanceFixtureResourcesAndPromptsPass) {
+  const KitRun r =
+      run_kit({test_plugin("conformance"), "--instance-config", "{}", "--kind", "resources", "--kind", "prompts"});
+  expect_all_pass(r);
+  for (const char* check : {"PASS  resources.list_shape", "PASS  resources.read_listed",
+                            "PASS  resources.unknown_uri_not_found", "PASS  prompts.get_listed",
+                            "PASS  prompts.missing_argument_refused", "PASS  prompts.arguments_not_object_refused"})
+    EXPECT_NE(r.output.find(check), std::string::npos) << check << "\n" << r.output;
+}
+
+// --- dependencies (--dependency) ---------------------------------------------------------
+
+TEST(PluginCheck, KvPassesWithAMemoryDependency) {
+  const KitRun r = run_kit({plugin("kv"), "--dependency", "store=" + plugin("memory") + ":{}", "--instance-config",
+                            R"({"storage": "store"})", "--tool-call", R"(kv_put {"key": "a", "value": "1"})",
+                            "--tool-call", R"(kv_get {"key": "a"})"});
+  expect_all_pass(r);
+  EXPECT_NE(r.output.find("PASS  common.dependencies_created"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("PASS  common.dependencies_declared"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("PASS  tools.tool_calls"), std::string::npos) << r.output;
+}
+
+// The host refuses a lookup of an instance the config schema does not mark
+// "x-nexus-instance" (failed_precondition); so must the kit, in the host's words.
+TEST(PluginCheck, UndeclaredDependencyIsRefusedWithTheHostsMessage) {
+  const KitRun r = run_kit({test_plugin("broken_undeclared_dependency"), "--dependency",
+                            "store=" + plugin("memory") + ":{}", "--instance-config", R"({"storage": "store"})"});
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_EQ(failed_checks(r.output),
+            (std::set<std::string>{"common.create_destroy_twice", "common.create", "common.module_init_twice"}))
+      << r.output;
+  EXPECT_NE(
+      r.output.find("FAIL  common.create: on_instance_create with --instance-config returned failed_precondition"),
+      std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("instance 'check-a' asked for instance 'store', which its config does not name in a property "
+                          "marked \"x-nexus-instance\""),
+            std::string::npos)
+      << r.output;
+  // The dependency is given but nothing declares it: said, as a warning.
+  EXPECT_NE(r.output.find("WARN  common.dependencies_declared: --dependency store is not named by the instance config"),
+            std::string::npos)
+      << r.output;
+  expect_summary(r.output, false);
+}
+
+TEST(PluginCheck, DeclaredDependencyNotGivenIsNotFound) {
+  const KitRun r = run_kit({plugin("kv"), "--instance-config", R"({"storage": "nowhere"})"});
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_EQ(failed_checks(r.output),
+            (std::set<std::string>{"common.dependencies_declared", "common.create_destroy_twice", "common.create",
+                                   "common.module_init_twice"}))
+      << r.output;
+  EXPECT_NE(
+      r.output.find("FAIL  common.dependencies_declared: --instance-config at /storage names instance 'nowhere' "
+                    "(\"x-nexus-instance\": \"nexus.storage/1\"), but no --dependency nowhere=PLUGIN.so:CONFIG_JSON"),
+      std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("returned not_found"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("which nexus-plugin-check was not given; add --dependency nowhere=PLUGIN.so:CONFIG_JSON"),
+            std::string::npos)
+      << r.output;
+}
+
+TEST(PluginCheck, DependencyWithoutTheInterfaceIsUnimplemented) {
+  const KitRun r = run_kit(
+      {plugin("kv"), "--dependency", "store=" + test_plugin("c_echo"), "--instance-config", R"({"storage": "store"})"});
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_EQ(failed_checks(r.output),
+            (std::set<std::string>{"common.dependencies_declared", "common.create_destroy_twice", "common.create",
+                                   "common.module_init_twice"}))
+      << r.output;
+  EXPECT_NE(r.output.find("but --dependency store (plugin 'c_echo') does not provide nexus.storage/1"),
+            std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("returned unimplemented"), std::string::npos) << r.output;
+}
+
+TEST(PluginCheck, DependencyThatCannotBeCreatedFailsWithItsReason) {
+  const KitRun bad_config = run_kit({plugin("kv"), "--dependency", "store=" + plugin("fs") + R"(:{"no_root": 1})",
+                                     "--instance-config", R"({"storage": "store"})"});
+  EXPECT_EQ(bad_config.exit_code, 1) << bad_config.output;
+  EXPECT_NE(bad_config.output.find("FAIL  common.dependencies_created: --dependency store=" + plugin("fs") +
+                                   ": the config {\"no_root\":1} breaks the plugin's schema"),
+            std::string::npos)
+      << bad_config.output;
+  const KitRun missing = run_kit({plugin("kv"), "--dependency", "store=" + test_plugin("does_not_exist") + ":{}",
+                                  "--instance-config", R"({"storage": "store"})"});
+  EXPECT_EQ(missing.exit_code, 1) << missing.output;
+  EXPECT_NE(missing.output.find("FAIL  common.dependencies_created: --dependency store=" +
+                                test_plugin("does_not_exist") + ": the plugin does not load"),
+            std::string::npos)
+      << missing.output;
+}
+
+TEST(PluginCheck, DependencyUsageErrorsExitTwo) {
+  const std::string kv = plugin("kv");
+  for (const std::string& bad :
+       {std::string("store"), std::string("=x.so:{}"), std::string("store="), std::string("st/ore=x.so"),
+        std::string("store=x.so:[1]"), std::string("store=x.so:{oops")}) {
+    const KitRun r = run_kit({kv, "--instance-config", "{}", "--dependency", bad});
+    EXPECT_EQ(r.exit_code, 2) << bad << "\n" << r.output;
+    EXPECT_NE(r.output.find("--dependency"), std::string::npos) << bad << "\n" << r.output;
+  }
+  const KitRun twice = run_kit({kv, "--instance-config", "{}", "--dependency", "s=a.so", "--dependency", "s=b.so"});
+  EXPECT_EQ(twice.exit_code, 2) << twice.output;
+  EXPECT_NE(twice.output.find("the instance name 's' is given twice"), std::string::npos) << twice.output;
+}
+
 // --- loading and usage ----------------------------------------------------------------
 
 TEST(PluginCheck, RefusesWhatTheHostRefuses) {
@@ -267,6 +391,9 @@ TEST(PluginCheck, HelpExplainsWithAnExample) {
   EXPECT_NE(r.output.find("--instance-config"), std::string::npos);
   EXPECT_NE(r.output.find("Example:"), std::string::npos);
   EXPECT_NE(r.output.find("Exit status"), std::string::npos);
+  EXPECT_NE(r.output.find("--dependency NAME=PLUGIN.so:CONFIG_JSON"), std::string::npos);
+  EXPECT_NE(r.output.find("resources     "), std::string::npos);
+  EXPECT_NE(r.output.find("prompts       "), std::string::npos);
 }
 
 }  // namespace
