@@ -6,8 +6,11 @@
 // when the agent gives up and its logs correlate with the tool call. It
 // keeps its own error message: the dependency's explanation is reported by
 // this plugin in its own words, and must not overwrite the parent's.
-// Progress is not forwarded: the parent's progress sequence belongs to the
-// tool, and a dependency's own numbers would make it go backwards.
+// Progress is not forwarded by default: the parent's progress sequence
+// belongs to the tool, and a dependency's own numbers would make it go
+// backwards. A tool whose work *is* one long dependency call (transcribing a
+// recording) opts in with ChildProgress::forwarded, and then reports no
+// progress of its own, so the sequence the caller sees stays increasing.
 #pragma once
 
 #include <nexus/context.h>
@@ -19,9 +22,16 @@
 
 namespace nexus::sdk {
 
+// What happens to the progress a dependency reports through a ChildContext.
+enum class ChildProgress {
+  dropped,    // the default: the parent's caller never sees it
+  forwarded,  // passed to the parent's caller unchanged (done, total, message)
+};
+
 class ChildContext {
  public:
-  explicit ChildContext(const CallContext& parent) noexcept : parent_(parent.raw()) {
+  explicit ChildContext(const CallContext& parent, ChildProgress progress = ChildProgress::dropped) noexcept
+      : parent_(parent.raw()) {
     ctx_.struct_size = sizeof(nexus_call_context);
     ctx_.host_data = this;
     if (parent_) {
@@ -32,7 +42,10 @@ class ChildContext {
         ctx_.principal_json = parent_->principal_json;
     }
     ctx_.callback_is_cancelled = &on_is_cancelled;
-    ctx_.callback_progress = [](void*, double, double, nexus_str) {};
+    if (progress == ChildProgress::forwarded)
+      ctx_.callback_progress = &on_progress;
+    else
+      ctx_.callback_progress = [](void*, double, double, nexus_str) {};
     ctx_.callback_log = &on_log;
     ctx_.callback_set_error = &on_set_error;
     ctx_.callback_client_request = &on_client_request;
@@ -47,6 +60,9 @@ class ChildContext {
  private:
   static ChildContext& self(void* p) noexcept { return *static_cast<ChildContext*>(p); }
   static int on_is_cancelled(void* p) noexcept { return CallContext(self(p).parent_).cancelled() ? 1 : 0; }
+  static void on_progress(void* p, double done, double total, nexus_str message) noexcept {
+    CallContext(self(p).parent_).progress(done, total, view(message));
+  }
   static void on_log(void* p, nexus_log_level level, nexus_str message) noexcept {
     CallContext(self(p).parent_).log(level, view(message));
   }
