@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
 # The second README command (and CI's): install what is needed, build
-# everything, run every test. Exit status is the tests'.
+# everything, run every test, then the ThreadSanitizer pass
+# (scripts/tsan.sh). Exit status: non-zero if either failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/deps.sh
 bash scripts/peers.sh
 bash scripts/build.sh
-cd build
-ctest --output-on-failure -j2 --timeout 300
+status=0
+(cd build && ctest --output-on-failure -j2 --timeout 300) || status=$?
+# Then the reload, MCP and limits tests again under ThreadSanitizer (its own
+# build in build-tsan); runs even when ctest failed, so both are reported.
+bash scripts/tsan.sh || status=$?
+exit "$status"
