@@ -14,15 +14,8 @@ for f in "$NODE" "$SUITE" "$NEXUSD" "$BUILD_DIR/test-plugins/libnexus_conformanc
   [[ -e "$f" ]] || { echo "conformance.sh: missing $f (build nexusd and nexus_test_plugins; npm ci in tests/peers)" >&2; exit 2; }
 done
 
-WORK=$(mktemp -d)
-NEXUSD_PID=""
-cleanup() {
-  if [[ -n "$NEXUSD_PID" ]]; then kill "$NEXUSD_PID" 2>/dev/null || true; wait "$NEXUSD_PID" 2>/dev/null || true; fi
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+SCRIPT=conformance.sh
+source "$SRC_DIR/tests/mcp/nexusd_session.sh"
 cat > "$WORK/nexus.json" <<JSON
 {
   "http": {"listen": "127.0.0.1:$PORT"},
@@ -34,13 +27,7 @@ cat > "$WORK/nexus.json" <<JSON
 }
 JSON
 
-"$NEXUSD" --config "$WORK/nexus.json" >"$WORK/nexusd.out" 2>"$WORK/nexusd.err" &
-NEXUSD_PID=$!
-for _ in $(seq 1 100); do
-  if curl -fs "http://127.0.0.1:$PORT/health" >/dev/null 2>&1; then break; fi
-  if ! kill -0 "$NEXUSD_PID" 2>/dev/null; then echo "nexusd exited:"; cat "$WORK/nexusd.err"; exit 2; fi
-  sleep 0.1
-done
+start_nexusd
 
 OUT="${MCP_CONFORMANCE_OUT:-$WORK/results}"
 set +e

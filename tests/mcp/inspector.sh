@@ -12,16 +12,8 @@ INSPECTOR="$PEERS/.bin/mcp-inspector"
 NEXUSD="$BUILD_DIR/bin/nexusd"
 KEY="inspector-test-key-0123456789abcdef"
 
-WORK=$(mktemp -d)
-NEXUSD_PID=""
-cleanup() {
-  if [[ -n "$NEXUSD_PID" ]]; then kill "$NEXUSD_PID" 2>/dev/null || true; wait "$NEXUSD_PID" 2>/dev/null || true; fi
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-fail() { echo "inspector.sh: FAIL: $*"; echo "--- nexusd log ---"; tail -30 "$WORK/nexusd.err"; exit 1; }
-
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+SCRIPT=inspector.sh
+source "$SRC_DIR/tests/mcp/nexusd_session.sh"
 cat > "$WORK/nexus.json" <<JSON
 {
   "http": {"listen": "127.0.0.1:$PORT"},
@@ -36,13 +28,7 @@ cat > "$WORK/nexus.json" <<JSON
   "routes": {"mcp": {"auth": ["keys"]}}
 }
 JSON
-INSPECTOR_KEY="$KEY" "$NEXUSD" --config "$WORK/nexus.json" >"$WORK/nexusd.out" 2>"$WORK/nexusd.err" &
-NEXUSD_PID=$!
-for _ in $(seq 1 100); do
-  curl -fs "http://127.0.0.1:$PORT/health" >/dev/null 2>&1 && break
-  kill -0 "$NEXUSD_PID" 2>/dev/null || fail "nexusd exited"
-  sleep 0.1
-done
+INSPECTOR_KEY="$KEY" start_nexusd
 
 URL="http://127.0.0.1:$PORT/mcp"
 inspect() { (cd "$WORK" && HOME="$WORK" timeout 60 "$INSPECTOR" --cli "$URL" --header "X-API-Key: $KEY" "$@"); }

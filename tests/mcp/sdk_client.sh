@@ -16,18 +16,11 @@ for f in "$NODE" "$SDK" "$NEXUSD" "$BUILD_DIR/test-plugins/libnexus_slow_tools.s
   [[ -e "$f" ]] || { echo "sdk_client.sh: missing $f (build nexusd, nexus_plugins and nexus_test_plugins; npm ci in tests/peers)" >&2; exit 2; }
 done
 
-WORK=$(mktemp -d)
-NEXUSD_PID=""
-cleanup() {
-  if [[ -n "$NEXUSD_PID" ]]; then kill "$NEXUSD_PID" 2>/dev/null || true; wait "$NEXUSD_PID" 2>/dev/null || true; fi
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-fail() { echo "sdk_client.sh: FAIL: $*"; echo "--- nexusd stderr (tail) ---"; tail -30 "$WORK/nexusd.err"; exit 1; }
+SCRIPT=sdk_client.sh
+source "$SRC_DIR/tests/mcp/nexusd_session.sh"
 
 # A fresh random key per run, handed to nexusd and the client by environment.
 KEY=$(python3 -c 'import secrets; print(secrets.token_hex(24))')
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
 # page_size 1: the two slow_tools tools come on two pages, so the client
 # must follow nextCursor. request_timeout_ms 5000: one call outlives it on
 # purpose; every other call takes well under a second.
@@ -45,14 +38,7 @@ cat > "$WORK/nexus.json" <<JSON
 }
 JSON
 export NEXUS_SDK_CLIENT_KEY="$KEY"
-"$NEXUSD" --config "$WORK/nexus.json" >"$WORK/nexusd.out" 2>"$WORK/nexusd.err" &
-NEXUSD_PID=$!
-for _ in $(seq 1 100); do
-  curl -fs "http://127.0.0.1:$PORT/health" >/dev/null 2>&1 && break
-  kill -0 "$NEXUSD_PID" 2>/dev/null || fail "nexusd exited before it served /health"
-  sleep 0.1
-done
-curl -fs "http://127.0.0.1:$PORT/health" >/dev/null 2>&1 || fail "nexusd did not answer /health on port $PORT"
+start_nexusd
 
 set +e
 timeout 120 "$NODE" "$SRC_DIR/tests/mcp/sdk_client.mjs" "http://127.0.0.1:$PORT/mcp"
