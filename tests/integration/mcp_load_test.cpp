@@ -27,6 +27,7 @@
 #include <nlohmann/json.hpp>
 
 #include "support/http_client.hpp"
+#include "support/mcp_wire.hpp"
 #include "support/nexusd_process.hpp"
 
 namespace nexus::test {
@@ -149,13 +150,7 @@ json last_message(const std::string& sse) {
 std::string open_session(std::uint16_t port) {
   HttpClient http(port);
   const HeaderList headers = {{"Accept", "application/json, text/event-stream"}, {"Content-Type", "application/json"}};
-  const json init = {{"jsonrpc", "2.0"},
-                     {"id", 0},
-                     {"method", "initialize"},
-                     {"params",
-                      {{"protocolVersion", "2025-11-25"},
-                       {"capabilities", json::object()},
-                       {"clientInfo", {{"name", "mcp-load-test"}, {"version", "1"}}}}}};
+  const json init = mcp_initialize("mcp-load-test");
   const auto r = http.request("POST", "/mcp", headers, init.dump());
   EXPECT_EQ(r.status, 200) << r.body;
   return r.header("mcp-session-id");

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "support/http_client.hpp"
+#include "support/mcp_wire.hpp"
 #include "support/nexusd_process.hpp"
 
 namespace nexus::test {
@@ -34,29 +35,6 @@ json base_config(json instances, json extra = json::object()) {
   return c;
 }
 
-// Messages of an SSE body, in order (events without data skipped).
-std::vector<json> sse_messages(const std::string& body) {
-  std::vector<json> out;
-  std::size_t pos = 0;
-  while (pos < body.size()) {
-    std::size_t end = body.find("\n\n", pos);
-    if (end == std::string::npos) end = body.size();
-    const std::string event = body.substr(pos, end - pos);
-    pos = end + 2;
-    std::string data;
-    std::size_t line_start = 0;
-    while (line_start < event.size()) {
-      std::size_t nl = event.find('\n', line_start);
-      if (nl == std::string::npos) nl = event.size();
-      const std::string line = event.substr(line_start, nl - line_start);
-      if (line.rfind("data: ", 0) == 0) data += line.substr(6);
-      line_start = nl + 1;
-    }
-    if (!data.empty()) out.push_back(json::parse(data, nullptr, false));
-  }
-  return out;
-}
-
 class McpClient {
  public:
   explicit McpClient(std::uint16_t port, HeaderList auth = {}) : http_(port), auth_(std::move(auth)) {}
@@ -73,13 +51,8 @@ class McpClient {
   HttpResponse post(const json& message) const { return post_raw(message.dump(), session_headers()); }
 
   json initialize(const std::string& version = "2025-11-25") {
-    const json init = {{"jsonrpc", "2.0"},
-                       {"id", 0},
-                       {"method", "initialize"},
-                       {"params",
-                        {{"protocolVersion", version},
-                         {"capabilities", {{"sampling", json::object()}, {"elicitation", json::object()}}},
-                         {"clientInfo", {{"name", "mcp-test"}, {"version", "1.0"}}}}}};
+    const json init =
+        mcp_initialize("mcp-test", version, {{"sampling", json::object()}, {"elicitation", json::object()}});
     const auto r = post_raw(init.dump(), {{"Accept", kAccept}, {"Content-Type", "application/json"}});
     EXPECT_EQ(r.status, 200) << r.body;
     session_ = r.header("mcp-session-id");

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "support/http_client.hpp"
+#include "support/mcp_wire.hpp"
 #include "support/nexusd_process.hpp"
 
 namespace nexus::test {
@@ -35,13 +36,7 @@ json config(const std::string& prefix) {
 class Session {
  public:
   explicit Session(std::uint16_t port) : http_(port) {
-    const auto r = post({{"jsonrpc", "2.0"},
-                         {"id", 0},
-                         {"method", "initialize"},
-                         {"params",
-                          {{"protocolVersion", "2025-11-25"},
-                           {"capabilities", json::object()},
-                           {"clientInfo", {{"name", "catalog-test"}, {"version", "1"}}}}}});
+    const auto r = post(mcp_initialize("catalog-test"));
     EXPECT_EQ(r.status, 200) << r.body;
     id_ = r.header("mcp-session-id");
   }

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "support/http_client.hpp"
+#include "support/mcp_wire.hpp"
 #include "support/nexusd_process.hpp"
 #include "support/speech_audio.hpp"
 #include "support/temp_dir.hpp"
@@ -29,40 +30,12 @@ const std::string kGrammar =
     "public <intent> = please transfer my call to (billing | sales | support) | i want to cancel my subscription;\n";
 const std::string kAccept = "application/json, text/event-stream";
 
-// The JSON messages of an SSE body, in order.
-std::vector<json> sse_messages(const std::string& body) {
-  std::vector<json> out;
-  std::size_t pos = 0;
-  while (pos < body.size()) {
-    std::size_t end = body.find("\n\n", pos);
-    if (end == std::string::npos) end = body.size();
-    const std::string event = body.substr(pos, end - pos);
-    pos = end + 2;
-    std::string data;
-    for (std::size_t start = 0; start < event.size();) {
-      std::size_t nl = event.find('\n', start);
-      if (nl == std::string::npos) nl = event.size();
-      const std::string line = event.substr(start, nl - start);
-      if (line.rfind("data: ", 0) == 0) data += line.substr(6);
-      start = nl + 1;
-    }
-    if (!data.empty()) out.push_back(json::parse(data, nullptr, false));
-  }
-  return out;
-}
-
 // An MCP session over Streamable HTTP: initialize, then requests whose
 // answers (JSON or SSE) come back as the list of messages they carried.
 class McpSession {
  public:
   explicit McpSession(std::uint16_t port) : http_(port) {
-    const json init = {{"jsonrpc", "2.0"},
-                       {"id", 0},
-                       {"method", "initialize"},
-                       {"params",
-                        {{"protocolVersion", "2025-11-25"},
-                         {"capabilities", json::object()},
-                         {"clientInfo", {{"name", "transcribe-test"}, {"version", "1.0"}}}}}};
+    const json init = mcp_initialize("transcribe-test");
     const auto r =
         http_.request("POST", "/mcp", {{"Accept", kAccept}, {"Content-Type", "application/json"}}, init.dump());
     EXPECT_EQ(r.status, 200) << r.body;

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "support/http_client.hpp"
+#include "support/mcp_wire.hpp"
 #include "support/nexusd_process.hpp"
 #include "support/temp_dir.hpp"
 
@@ -157,13 +158,7 @@ class McpSessionClient {
   McpSessionClient(std::uint16_t port, std::string key) : http_(port), key_(std::move(key)) {}
 
   HttpResponse initialize() {
-    const json init = {{"jsonrpc", "2.0"},
-                       {"id", 0},
-                       {"method", "initialize"},
-                       {"params",
-                        {{"protocolVersion", "2025-11-25"},
-                         {"capabilities", json::object()},
-                         {"clientInfo", {{"name", "reload-test"}, {"version", "1.0"}}}}}};
+    const json init = mcp_initialize("reload-test");
     auto r = post(init);
     session_ = r.header("mcp-session-id");
     if (r.status == 200) post({{"jsonrpc", "2.0"}, {"method", "notifications/initialized"}});
