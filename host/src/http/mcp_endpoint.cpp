@@ -303,6 +303,14 @@ Reply McpEndpoint::Impl::stream_call(const HttpRequest& request, Pistache::Http:
     mcp::Exchange ex{*session, sink, *caller, cancelled};
     const json response = *dispatcher.handle(message, ex);
     session->finish_call(message.id);
+    if (flag->load()) {
+      // The client sent notifications/cancelled: it has forgotten the
+      // request, and a receiver of a cancellation does not answer it (MCP
+      // 2025-11-25, cancellation); the official SDK reports a late answer
+      // as an error. What the call logged has gone out; the stream ends.
+      stream->close();
+      return;
+    }
     stream->finish(response);
   };
   if (!pool.try_submit(std::move(job))) {
