@@ -35,8 +35,9 @@ Commands:
 
 constexpr const char* kExamples = R"(
 Plugin folders are searched in order: the config's "plugin_dirs", then each
---plugin-dir, or (without --plugin-dir) the build tree's and the installed
-plugin folder.
+--plugin-dir, or (without --plugin-dir) the folder that came with this
+binary (<prefix>/lib/nexus/plugins as installed; build/plugins for
+build/bin/nexusd) and the install prefix's it was configured with.
 
 Examples:
   nexusd --config etc/nexus.json                serve as configured

@@ -10,6 +10,9 @@
 #ifndef NEXUS_INSTALL_PLUGIN_DIR
 #define NEXUS_INSTALL_PLUGIN_DIR "/usr/local/lib/nexus/plugins"
 #endif
+#ifndef NEXUS_INSTALL_PLUGIN_RELDIR
+#define NEXUS_INSTALL_PLUGIN_RELDIR "lib/nexus/plugins"
+#endif
 
 namespace nexus::nexusd {
 
@@ -19,14 +22,23 @@ std::vector<fs::path> search_plugin_dirs(const Invocation& inv) {
   if (!inv.plugin_dirs.empty()) return inv.plugin_dirs;
   std::vector<fs::path> dirs;
   std::error_code ec;
-  // The build tree's folder is baked in at compile time; an installed binary
-  // on another machine will not have it, so only use it when it is there.
-  if (const fs::path build = NEXUS_BUILD_PLUGIN_DIR; !build.empty() && fs::is_directory(build, ec)) {
-    dirs.push_back(build);
+  const auto add = [&](const fs::path& dir) {
+    if (std::find(dirs.begin(), dirs.end(), dir) == dirs.end()) dirs.push_back(dir);
+  };
+  // Where this binary runs from: <prefix>/bin/nexusd finds
+  // <prefix>/lib/nexus/plugins whatever --prefix it was installed with, and
+  // build/bin/nexusd finds build/plugins. An installed binary never searches
+  // the build tree it came from (its plugins may be newer or gone).
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    const fs::path root = exe.parent_path().parent_path();
+    if (const fs::path installed = (root / NEXUS_INSTALL_PLUGIN_RELDIR).lexically_normal(); fs::is_directory(installed, ec))
+      add(installed);
+    if (const fs::path build = NEXUS_BUILD_PLUGIN_DIR;
+        !build.empty() && fs::is_directory(build, ec) && fs::equivalent(root / "plugins", build, ec))
+      add(build);
   }
-  if (const fs::path install = NEXUS_INSTALL_PLUGIN_DIR; std::find(dirs.begin(), dirs.end(), install) == dirs.end()) {
-    dirs.push_back(install);
-  }
+  add(NEXUS_INSTALL_PLUGIN_DIR);
   return dirs;
 }
 

@@ -46,6 +46,27 @@ if [ -x "$kit" ]; then
   grep -q '^PASS  storage.list_pages' "$work/dedup-store.check" || fail "the kit ran no storage checks on dedup-store"
 fi
 echo "ok: examples/plugins/dedup-store builds against the installed SDK and passes the kit"
+# A plain-C plugin (C headers only, a C-only project) through the same
+# nexus_add_plugin helper: the installed package must export
+# nexus::plugin_api under the name the helper links.
+mkdir -p "$work/c_plain"
+cp "$src/tests/plugins/c_echo/c_echo.c" "$work/c_plain/c_plain.c"
+cat > "$work/c_plain/CMakeLists.txt" <<'CMAKE'
+cmake_minimum_required(VERSION 3.25)
+project(c_plain LANGUAGES C)
+find_package(NexusSDK 1 REQUIRED)
+nexus_add_plugin(c_plain C SOURCES c_plain.c)
+target_compile_definitions(nexus_plugin_c_plain PRIVATE TEST_PLUGIN_ID="c_plain")
+CMAKE
+cmake -S "$work/c_plain" -B "$work/c_plain/build" -DCMAKE_PREFIX_PATH="$work/prefix" > "$work/c_plain.cmake" 2>&1 \
+  || { cat "$work/c_plain.cmake"; fail "a plain-C plugin project does not configure against the installed SDK"; }
+cmake --build "$work/c_plain/build" > "$work/c_plain.build" 2>&1 || { cat "$work/c_plain.build"; fail "the plain-C plugin does not build"; }
+if [ -x "$kit" ]; then
+  "$kit" "$work/c_plain/build/plugins/libnexus_c_plain.so" --instance-config '{}' > "$work/c_plain.check" 2>&1 \
+    || { cat "$work/c_plain.check"; fail "the plain-C plugin fails the conformance kit"; }
+fi
+echo "ok: a plain-C plugin builds with nexus_add_plugin(... C ...) against the installed SDK and passes the kit"
+
 for kind in tools storage auth transcription; do
   id="demo_$kind"
   "$work/prefix/bin/nexus-new-plugin" "$id" --kind "$kind" "$work/$id" >/dev/null
@@ -80,8 +101,13 @@ cat > "$work/nexus.json" <<JSON
   "routes": {"storage": {"auth": ["keys"]}, "admin": {"auth": ["keys"]}, "mcp": {"auth": ["keys"]}}
 }
 JSON
-OOT_KEY="$key" "$work/prefix/bin/nexusd" --config "$work/nexus.json" \
-  --plugin-dir "$work/prefix/lib/nexus/plugins" > "$work/nexusd.log" 2>&1 &
+# No --plugin-dir: the installed nexusd finds apikey in its own prefix
+# (checked first that it searches there, and not the build tree).
+"$work/prefix/bin/nexusd" plugins describe apikey > "$work/describe.txt" 2>&1 \
+  || { cat "$work/describe.txt"; fail "the installed nexusd does not find the plugins installed with it"; }
+grep -q "$work/prefix/lib/nexus/plugins/libnexus_apikey.so" "$work/describe.txt" \
+  || { cat "$work/describe.txt"; fail "the installed nexusd took apikey from outside its prefix"; }
+OOT_KEY="$key" "$work/prefix/bin/nexusd" --config "$work/nexus.json" > "$work/nexusd.log" 2>&1 &
 nexusd_pid=$!
 for _ in $(seq 1 100); do
   curl -fsS "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break
