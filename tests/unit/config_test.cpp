@@ -264,6 +264,14 @@ TEST(ParseConfig, HttpConnectionTimeoutsHaveDefaultsAndRanges) {
   EXPECT_NE(parse_error(R"({"http": {"idle_timeout_ms": -1}})").find("/http/idle_timeout_ms"), std::string::npos);
 }
 
+TEST(ParseConfig, ARouteGroupThatWouldRefuseEveryRequestIsAnError) {
+  for (const char* entry : {R"({})", R"({"auth": []})", R"({"public": false})"}) {
+    const std::string e = parse_error(std::string(R"({"instances": {}, "routes": {"mcp": )") + entry + "}}");
+    EXPECT_NE(e.find("/routes/mcp: route group 'mcp' has no auth instances and is not public"), std::string::npos)
+        << entry << ": " << e;
+  }
+}
+
 TEST(ParseConfig, UnknownKeysInEverySection) {
   EXPECT_NE(parse_error(R"({"http": {"listne": "x"}})")
                 .find("/etc/nexus/cfg.json: /http/listne: unknown key 'listne' (known: header_timeout_ms, "

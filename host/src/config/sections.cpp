@@ -183,6 +183,13 @@ std::map<std::string, RouteGroupConfig> read_routes(const json& v, const Reader&
     if (rg.is_public && !rg.auth.empty()) {
       r.fail(path, "\"public\": true and a non-empty \"auth\" contradict each other; remove one");
     }
+    if (!rg.is_public && rg.auth.empty()) {
+      // Served, this group would refuse every request; say so now rather
+      // than pass --check and answer 404 later.
+      r.fail(path, "route group '" + group + "' has no auth instances and is not public, so it would refuse every "
+                   "request; list auth instances in \"auth\", set \"public\": true, or remove the entry to leave "
+                   "the group off");
+    }
     routes.emplace(group, std::move(rg));
   }
   return routes;
