@@ -50,9 +50,13 @@ def strip_comments(text):
 
 
 def without_speech(config):
-    """The config minus pocketsphinx instances and the transcription section that uses them."""
+    """The config minus pocketsphinx instances, the transcribe tools that name
+    them as providers, and the transcription section that uses them."""
     c = json.loads(json.dumps(config))
     gone = [n for n, inst in c["instances"].items() if inst.get("plugin") == "pocketsphinx"]
+    gone += [n for n, inst in c["instances"].items()
+             if inst.get("plugin") == "transcribe_tools"
+             and set(inst.get("config", {}).get("providers", [])) & set(gone)]
     for n in gone:
         del c["instances"][n]
     if c.get("transcription", {}).get("provider") in gone:

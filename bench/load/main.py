@@ -142,7 +142,7 @@ def print_pairs(pairs):
             ratio = f"{a / b:10.2f}x" if b else f"{'n/a':>11}"
             print(f"{p.name:22} {label:7} {fmt(a):>9} {fmt(b) + ' ' + p.baseline:>16} {ratio}  {runs}")
     print("targets: /health >= 0.5x nginx; 1 MiB GET >= 0.8x nginx; MCP >= 10x ts-sdk req/s and <= 0.2x its p50")
-    print("+KA: the client sends 'Connection: keep-alive' (without it nexusd closes every connection after one answer)")
+    print("+KA: the client sends 'Connection: keep-alive' (HTTP/1.1 keeps the connection either way; kept as a check)")
     for p in pairs:
         for problem in sorted(p.problems):
             print(f"note: {p.name}: {problem}")
