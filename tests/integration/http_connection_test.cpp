@@ -57,8 +57,10 @@ class RawConnection {
     return ::recv(fd_, &c, 1, 0) == 0;
   }
   // Whatever the server sends until it closes the connection; nullopt when
-  // it neither closes nor sends within the receive timeout (5 s).
+  // it neither closes nor sends within 10 s.
   std::optional<std::string> received_until_closed() {
+    timeval tv{10, 0};  // longer than any idle timeout these tests configure
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     std::string in;
     char buf[4096];
     while (true) {
@@ -126,7 +128,7 @@ nlohmann::json timeout_config(unsigned header_ms, unsigned idle_ms, unsigned slo
 
 TEST(HttpConnection, AnIdleConnectionGetsNo408AndIsClosedQuietlyAfterTheIdleTimeout) {
   using namespace std::chrono_literals;
-  NexusdProcess server(timeout_config(500, 2500, 0));
+  NexusdProcess server(timeout_config(500, 4000, 0));
   RawConnection c(server.port());
   ASSERT_EQ(c.exchange("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").rfind("HTTP/1.1 200", 0), 0u);
   std::this_thread::sleep_for(1500ms);  // three header timeouts; pistache checks twice a second
