@@ -6,6 +6,7 @@
 local session = os.getenv("MCP_SESSION_ID")
 local version = os.getenv("MCP_PROTOCOL_VERSION")
 local api_key = os.getenv("MCP_API_KEY")
+local tool = os.getenv("MCP_TOOL") or "echo"
 
 local threads = {}
 function setup(thread)
@@ -32,8 +33,8 @@ end
 function request()
   counter = counter + 1
   local body = string.format(
-    '{"jsonrpc":"2.0","id":"%s-%d","method":"tools/call","params":{"name":"echo","arguments":{"text":"hello"}}}',
-    tid, counter)
+    '{"jsonrpc":"2.0","id":"%s-%d","method":"tools/call","params":{"name":"%s","arguments":{"text":"hello"}}}',
+    tid, counter, tool)
   return wrk.format("POST", nil, headers, body)
 end
 

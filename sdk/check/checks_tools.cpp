@@ -104,6 +104,7 @@ struct Tool {
   std::string name;
   json input_schema;
   std::optional<json> output_schema;
+  std::optional<json> inline_flag;  // "x-nexus-inline", when listed
 };
 
 struct ToolsRun {
@@ -132,6 +133,7 @@ void check_list(ToolsRun& run, CheckScope& s) {
     if (t.is_object() && t.contains("name") && t["name"].is_string()) tool.name = t["name"];
     if (t.is_object() && t.contains("inputSchema")) tool.input_schema = t["inputSchema"];
     if (t.is_object() && t.contains("outputSchema")) tool.output_schema = t["outputSchema"];
+    if (t.is_object() && t.contains("x-nexus-inline")) tool.inline_flag = t["x-nexus-inline"];
     run.tools.push_back(std::move(tool));
   }
   s.note(std::to_string(run.tools.size()) + " tool(s)");
@@ -172,6 +174,20 @@ void check_output_schemas(ToolsRun& run, CheckScope& s) {
     if (const std::string why = schema_problem(*t.output_schema); !why.empty())
       s.fail(who + "'s outputSchema is not valid JSON Schema: " + why);
   }
+}
+
+// tools.h: "x-nexus-inline" is a boolean. A host runs a tool with anything
+// else on a worker, so the author's intent is lost without a word to them.
+void check_inline_flags(ToolsRun& run, CheckScope& s) {
+  if (!run.listed) s.skip("no tool list (see tools.list_is_array)");
+  std::size_t declared = 0;
+  for (const auto& t : run.tools) {
+    if (!t.inline_flag) continue;
+    ++declared;
+    s.expect(t.inline_flag->is_boolean(), "tool '" + t.name + "' has \"x-nexus-inline\": " + t.inline_flag->dump().substr(0, 60) +
+                                              "; it must be true or false (tools.h)");
+  }
+  s.note(std::to_string(declared) + " tool(s) declare x-nexus-inline");
 }
 
 void check_list_stable(ToolsRun& run, CheckScope& s) {
@@ -287,6 +303,7 @@ void run_tools_checks(CheckEnv& env) {
   run_check("tools.names", check_names);
   run_check("tools.input_schemas", check_input_schemas);
   run_check("tools.output_schemas", check_output_schemas);
+  run_check("tools.inline_flags", check_inline_flags);
   run_check("tools.list_stable", check_list_stable);
   run_check("tools.unknown_tool_not_found", check_unknown_tool);
   run_check("tools.invalid_arguments_refused", check_invalid_arguments);

@@ -148,9 +148,10 @@ INSTANTIATE_TEST_SUITE_P(
                    {"appeared on page 1 and again on page 2; every key must be listed exactly once",
                     "listing with the made-up cursor"}},
         BrokenCase{"broken_tools_schema",
-                   {"tools.names", "tools.input_schemas"},
+                   {"tools.names", "tools.input_schemas", "tools.inline_flags"},
                    {"FAIL  tools.names: the tool name 'echo' is listed twice",
-                    "FAIL  tools.input_schemas: tool 'shout''s inputSchema has \"type\" \"string\""}},
+                    "FAIL  tools.input_schemas: tool 'shout''s inputSchema has \"type\" \"string\"",
+                    "FAIL  tools.inline_flags: tool 'echo' has \"x-nexus-inline\": \"yes\"; it must be true or false"}},
         BrokenCase{
             "broken_auth_allow_all",
             {"auth.garbage_bearer_not_allowed", "auth.credentials_not_leaked", "auth.two_instances"},

@@ -20,12 +20,19 @@ static nexus_status on_create(const nexus_host* h, nexus_str n, nexus_str c, voi
 }
 static void on_destroy(void* i) { (void)i; }
 
+/* Two names for the same tool: "echo" is declared "x-nexus-inline" (it is a
+ * copy of its argument: it never waits), so nexusd answers it on the thread
+ * that read the request; "echo_worker" is not, so it runs as any other tool
+ * does, on a worker thread with a stream. bench/run measures both. */
+#define ECHO_SCHEMA                                                                    \
+  "\"inputSchema\":{\"type\":\"object\",\"properties\":{\"text\":{\"type\":\"string\"}}," \
+  "\"required\":[\"text\"],\"additionalProperties\":false}"
 static nexus_status on_list(void* i, const nexus_call_context* ctx, const nexus_writer* out) {
   (void)i, (void)ctx;
   return write_str(out,
-                   "[{\"name\":\"echo\",\"description\":\"Returns its text argument\","
-                   "\"inputSchema\":{\"type\":\"object\",\"properties\":{\"text\":{\"type\":\"string\"}},"
-                   "\"required\":[\"text\"],\"additionalProperties\":false}}]");
+                   "[{\"name\":\"echo\",\"description\":\"Returns its text argument\"," ECHO_SCHEMA
+                   ",\"x-nexus-inline\":true},"
+                   "{\"name\":\"echo_worker\",\"description\":\"Returns its text argument\"," ECHO_SCHEMA "}]");
 }
 
 /* The host has validated args against the schema above, so they are one
@@ -59,8 +66,9 @@ static nexus_status on_call(void* i, const nexus_call_context* ctx, nexus_str na
                             const nexus_writer* out) {
   (void)i;
   size_t begin = 0, end = 0;
-  if (name.size != 4 || memcmp(name.data, "echo", 4) != 0) {
-    static const char msg[] = "no such tool: this plugin has one tool, 'echo'";
+  if (!(name.size == 4 && memcmp(name.data, "echo", 4) == 0) &&
+      !(name.size == 11 && memcmp(name.data, "echo_worker", 11) == 0)) {
+    static const char msg[] = "no such tool: this plugin has 'echo' and 'echo_worker'";
     ctx->callback_set_error(ctx->host_data, (nexus_str){msg, sizeof msg - 1});
     return NEXUS_NOT_FOUND;
   }

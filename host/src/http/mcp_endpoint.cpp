@@ -115,6 +115,17 @@ std::vector<std::pair<std::string, std::string>> sse_headers(const std::string& 
   return {{"Content-Type", "text/event-stream"}, {"Cache-Control", "no-cache"}, {"Mcp-Session-Id", session_id}};
 }
 
+// The answer of a tools/call run at once (a tool declared "x-nexus-inline"):
+// the same events a stream carries, in one body. Clients see tools/call
+// answered as an event stream either way.
+Reply sse_answer(const std::string& session_id, std::string_view id_prefix, const json& response) {
+  Reply r;
+  r.status = 200;
+  r.body = sse_answer_body(id_prefix, kRetryMs, response);
+  r.headers = sse_headers(session_id);
+  return r;
+}
+
 mcp::Caller caller_for(const Principal& p, const HttpRequest& request) {
   mcp::Caller c;
   c.authenticated = p.authenticated;
@@ -269,17 +280,22 @@ std::optional<Reply> McpEndpoint::Impl::post(const HttpRequest& request, Pistach
     dispatcher.handle(message, ex);
     return accepted();
   }
-  if (mcp::Dispatcher::may_stream(message)) {
+  NullSink sink;
+  if (mcp::Exchange probe{*session, sink, caller, [this] { return cancel_calls.load(); }};
+      dispatcher.may_stream(message, probe)) {
     bool taken = false;
     Reply r = stream_call(request, writer, principal, session, std::move(message), taken);
     if (taken) return std::nullopt;
     return r;
   }
+  // Answered here, on the thread that read the request: a request other
+  // than tools/call, or a tools/call of a tool declared "x-nexus-inline".
+  const bool inline_tool_call = message.method == "tools/call";
   auto flag = session->start_call(message.id);
-  NullSink sink;
   mcp::Exchange ex{*session, sink, caller, [this, flag] { return flag->load() || cancel_calls.load(); }};
   const json response = *dispatcher.handle(message, ex);
   session->finish_call(message.id);
+  if (inline_tool_call) return sse_answer(session->id(), "p" + std::to_string(++streams) + "-", response);
   Reply r = json_body(200, response);
   r.header("Mcp-Session-Id", session->id());
   return r;

@@ -21,6 +21,30 @@ constexpr std::string_view kEndOfBody = "0\r\n\r\n";
 
 }  // namespace
 
+std::string sse_priming_event(std::string_view id_prefix, std::uint64_t n, unsigned retry_ms) {
+  std::string e = "id: ";
+  e.append(id_prefix).append(std::to_string(n)).append("\nretry: ").append(std::to_string(retry_ms)).append("\ndata: \n\n");
+  return e;
+}
+
+std::string sse_message_head(std::string_view id_prefix, std::uint64_t n) {
+  std::string h = "id: ";
+  h.append(id_prefix).append(std::to_string(n)).append("\nevent: message\ndata: ");
+  return h;
+}
+
+std::string sse_json(const nlohmann::json& message) {
+  return message.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::string sse_answer_body(std::string_view id_prefix, unsigned retry_ms, const nlohmann::json& message) {
+  std::string body = sse_priming_event(id_prefix, 1, retry_ms);
+  body += sse_message_head(id_prefix, 2);
+  body += sse_json(message);
+  body += kSseMessageTail;
+  return body;
+}
+
 SseStream::SseStream(const std::shared_ptr<Pistache::Tcp::Peer>& peer, std::string id_prefix)
     : socket_(peer ? peer->fd() : -1), prefix_(std::move(id_prefix)) {
   if (socket_.get() < 0) {
@@ -59,8 +83,7 @@ bool SseStream::start(const std::vector<std::pair<std::string, std::string>>& he
   std::string head = "HTTP/1.1 200 OK\r\n";
   for (const auto& [name, value] : headers) head += name + ": " + value + "\r\n";
   head += "Transfer-Encoding: chunked\r\n\r\n";
-  const std::string priming =
-      "id: " + prefix_ + std::to_string(next_event_++) + "\nretry: " + std::to_string(retry_ms) + "\ndata: \n\n";
+  const std::string priming = sse_priming_event(prefix_, next_event_++, retry_ms);
   char size[32];
   std::snprintf(size, sizeof size, "%zx\r\n", priming.size());
   return write_locked({head, size, priming, kCrLf}, kNoWait);
@@ -81,14 +104,12 @@ bool SseStream::finish(const nlohmann::json& message) {
 bool SseStream::event_locked(const nlohmann::json& message, bool last) {
   if (close_requested_) finish_locked(kNoWait);
   if (failed_ || socket_.get() < 0) return false;
-  // dump() escapes control characters, so the JSON is one line and can
-  // never end the event early.
-  const std::string head = "id: " + prefix_ + std::to_string(next_event_++) + "\nevent: message\ndata: ";
-  const std::string data = message.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  constexpr std::string_view tail = "\n\n";
+  const std::string head = sse_message_head(prefix_, next_event_++);
+  const std::string data = sse_json(message);
   char size[32];
-  std::snprintf(size, sizeof size, "%zx\r\n", head.size() + data.size() + tail.size());
-  const bool ok = write_locked({size, head, data, tail, kCrLf, last ? kEndOfBody : std::string_view()}, kWriteTimeout);
+  std::snprintf(size, sizeof size, "%zx\r\n", head.size() + data.size() + kSseMessageTail.size());
+  const bool ok =
+      write_locked({size, head, data, kSseMessageTail, kCrLf, last ? kEndOfBody : std::string_view()}, kWriteTimeout);
   // The end marker is out already after the last event.
   if (close_requested_ && !last) finish_locked(kNoWait);
   return ok;

@@ -52,6 +52,19 @@
 
 namespace nexus::host::http {
 
+// The events of an MCP answer, as a stream writes them:
+//   the priming event "id: <prefix><n>\nretry: <ms>\ndata: \n\n" (2025-11-25:
+//   an id and no data, so a client can resume), and
+//   a message "id: <prefix><n>\nevent: message\ndata: <json>\n\n".
+std::string sse_priming_event(std::string_view id_prefix, std::uint64_t n, unsigned retry_ms);
+std::string sse_message_head(std::string_view id_prefix, std::uint64_t n);  // up to "data: "
+std::string sse_json(const nlohmann::json& message);  // one line: dump() escapes control characters
+inline constexpr std::string_view kSseMessageTail = "\n\n";
+// A whole answer known at once (a tool declared "x-nexus-inline"): the
+// priming event and the message, for a body with a Content-Length. The same
+// events as a stream's, without the chunking.
+std::string sse_answer_body(std::string_view id_prefix, unsigned retry_ms, const nlohmann::json& message);
+
 // Frames: "id: <n>\nevent: message\ndata: <json>\n\n" in a chunked 200
 // response. Thread-safe; after a failed write (client gone, or not reading
 // for kWriteTimeout) every later write is a no-op returning false.

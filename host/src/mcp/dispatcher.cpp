@@ -121,8 +121,20 @@ std::string HandlerContext::required_string(const char* key) const {
   return p[key].get<std::string>();
 }
 
-bool Dispatcher::may_stream(const Message& message) {
-  return message.kind == Message::Kind::request && message.method == "tools/call";
+bool Dispatcher::calls_inline_tool(const Message& message, Exchange& exchange) const {
+  if (message.kind != Message::Kind::request || message.method != "tools/call") return false;
+  const auto config = runtime_.config();  // held: ctx refers into it
+  const HandlerContext ctx{runtime_, config->mcp, message, exchange, tool_catalogs_};
+  const json& p = ctx.params();
+  const auto name = p.find("name");
+  if (name == p.end() || !name->is_string()) return false;  // the call's own error, from a worker
+  const Tool* tool = tool_catalogs_.get(ctx)->find(name->get_ref<const std::string&>());
+  return tool && tool->runs_inline;
+}
+
+bool Dispatcher::may_stream(const Message& message, Exchange& exchange) const {
+  return message.kind == Message::Kind::request && message.method == "tools/call" &&
+         !calls_inline_tool(message, exchange);
 }
 
 std::optional<json> Dispatcher::handle(const Message& message, Exchange& exchange) const {

@@ -29,9 +29,13 @@ class Dispatcher {
   std::optional<nlohmann::json> handle(const Message& message, Exchange& exchange) const;
 
   // True when answering `message` may send notifications or requests to the
-  // client before the response (tools/call), so the transport should open a
-  // stream rather than answer with one JSON body.
-  static bool may_stream(const Message& message);
+  // client before the response (tools/call), so the transport should run it
+  // on a thread of its own with a stream rather than answer at once. False
+  // for a tools/call of a tool declared "x-nexus-inline" (tools.h), which
+  // the transport may answer on the thread that read it. [any-thread]
+  bool may_stream(const Message& message, Exchange& exchange) const;
+  // True for a tools/call of a tool declared "x-nexus-inline".
+  bool calls_inline_tool(const Message& message, Exchange& exchange) const;
 
  private:
   const Runtime& runtime_;

@@ -13,6 +13,20 @@ using nlohmann::json;
 
 namespace {
 
+// Removes the host's "x-nexus-inline" key from the listed object and says
+// whether it was true. Anything but a boolean is the plugin's mistake: the
+// tool runs on a worker, as without the key.
+bool take_inline_flag(CatalogEntry& entry) {
+  const auto it = entry.item.find(kInlineToolKey);
+  if (it == entry.item.end()) return false;
+  const json value = std::move(*it);
+  entry.item.erase(it);
+  if (value.is_boolean()) return value.get<bool>();
+  spdlog::warn("mcp: tool '{}' of instance '{}' has \"{}\": {}, which is not a boolean; it runs on a worker thread",
+               entry.name, entry.instance, kInlineToolKey, value.dump());
+  return false;
+}
+
 // Every instance's tools, collisions prefixed. An instance whose list fails
 // is left out (and logged) rather than failing every client's call.
 std::shared_ptr<ToolCatalog> build(const HandlerContext& ctx) {
@@ -32,6 +46,7 @@ std::shared_ptr<ToolCatalog> build(const HandlerContext& ctx) {
   }
   for (auto& entry : build_catalog(per_instance)) {
     Tool t;
+    t.runs_inline = take_inline_flag(entry);
     const json& item = entry.item;
     if (item.contains("inputSchema")) t.input = ToolSchema(item["inputSchema"]);
     if (item.contains("outputSchema") && item["outputSchema"].is_object()) t.output = ToolSchema(item["outputSchema"]);

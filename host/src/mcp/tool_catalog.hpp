@@ -30,7 +30,14 @@ struct Tool {
   CatalogEntry entry;  // name as listed, instance, original name, the Tool object
   ToolSchema input;    // inputSchema (checks nothing when absent)
   ToolSchema output;   // outputSchema, when it is an object
+  // The plugin declared "x-nexus-inline": true (tools.h): the call may run
+  // on the thread that read the request. The key is not in entry.item.
+  bool runs_inline = false;
 };
+
+// The host's key in a plugin's Tool object (tools.h); removed before the
+// object is listed to clients.
+inline constexpr const char* kInlineToolKey = "x-nexus-inline";
 
 struct ToolCatalog {
   ToolCatalog() = default;

@@ -26,9 +26,22 @@ typedef struct nexus_tools_v1 {
    *   [{"name": "kv_get", "title": "...", "description": "...",
    *     "inputSchema": {"type": "object", ...},
    *     "outputSchema": {...},            (optional)
-   *     "annotations": {...}}, ...]       (optional)
+   *     "annotations": {...},             (optional)
+   *     "x-nexus-inline": true}, ...]     (optional; see below)
    * Names match [A-Za-z0-9_.-]{1,64}. The list may depend on the instance's
-   * config but must not change while the instance lives. */
+   * config but must not change while the instance lives.
+   *
+   * "x-nexus-inline": true promises that every call of this tool is a short
+   * computation (microseconds) that never waits: no I/O, no sleeping, no
+   * lock another call can hold for long, no progress, logs or client
+   * requests through the context. The host may then run the call on the
+   * thread that read the request, saving two thread hand-offs per call. A
+   * call that breaks the promise stalls other clients' requests meanwhile,
+   * and its progress and logs are dropped, its client requests refused
+   * (UNIMPLEMENTED). Leave the key out (or false) for anything else: such
+   * calls run on a worker thread with a stream to the client. The key is
+   * the host's and never shown to clients; a host that does not know it
+   * runs the call on a worker, so it needs no newer ABI version. */
   nexus_status (*on_list_tools)(void* instance, const nexus_call_context* ctx, const nexus_writer* tools_json);
 
   /* Call tool `name` with `arguments_json` (a JSON object, already valid

@@ -18,7 +18,10 @@ class BrokenToolsSchema : public sdk::Tools {
                               {"required", {"text"}},
                               {"additionalProperties", false}};
     return json::array({
-        {{"name", "echo"}, {"description", "Returns its text"}, {"inputSchema", echo_schema}},
+        {{"name", "echo"},
+         {"description", "Returns its text"},
+         {"inputSchema", echo_schema},
+         {"x-nexus-inline", "yes"}},  // THE BUG: a string, not a boolean
         {{"name", "shout"},
          {"description", "Upper-cases text"},
          {"inputSchema", {{"type", "string"}}}},  // THE BUG: not an object schema

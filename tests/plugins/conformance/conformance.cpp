@@ -7,6 +7,8 @@
 #include <nexus/sdk/plugin.hpp>
 
 #include <chrono>
+#include <set>
+#include <string>
 #include <thread>
 
 namespace {
@@ -21,7 +23,10 @@ constexpr const char* kWav = "UklGRiQAAABXQVZFZm10IBAAAAABAAEAQB8AAEAfAAABAAgAZG
 
 constexpr const char* kSchema = R"({
   "type": "object",
-  "properties": {"prefix": {"type": "string"}},
+  "properties": {
+    "prefix": {"type": "string"},
+    "inline_flag": {"description": "The value of x-nexus-inline on the tools that never wait (default true); tests set others"}
+  },
   "additionalProperties": false
 })";
 
@@ -53,7 +58,8 @@ std::string elicitation_summary(const json& r) {
 class Conformance : public sdk::Tools, public sdk::Resources, public sdk::Prompts {
  public:
   explicit Conformance(const sdk::InstanceArgs& args)
-      : prefix_(args.config.get_or<std::string>("prefix", "")) {}
+      : prefix_(args.config.get_or<std::string>("prefix", "")),
+        inline_flag_(args.config.get_or<json>("inline_flag", true)) {}
 
   // ---- tools ----
   json list_tools(sdk::CallContext&) override {
@@ -91,6 +97,15 @@ class Conformance : public sdk::Tools, public sdk::Resources, public sdk::Prompt
           {{"type", "object"}, {"properties", {{"count", {{"type", "integer"}}}}}, {"required", {"count"}}}}},
         tool("test_wait_for_cancel", "Waits until the call is cancelled (at most 10 s)"),
     });
+    // These only build their answer: they never wait, log, report progress
+    // or ask the client, so they may run on the host's I/O thread (tools.h).
+    // The official conformance suite then checks the answers of both paths.
+    static const std::set<std::string> kNeverWait = {"test_simple_text",        "test_image_content",
+                                                     "test_audio_content",      "test_embedded_resource",
+                                                     "test_multiple_content_types", "test_error_handling",
+                                                     "json_schema_2020_12_tool", "test_structured_output"};
+    for (auto& t : tools)
+      if (kNeverWait.contains(t["name"].get<std::string>())) t["x-nexus-inline"] = inline_flag_;
     if (!prefix_.empty())
       for (auto& t : tools) t["name"] = prefix_ + t["name"].get<std::string>();
     return tools;
@@ -321,6 +336,7 @@ class Conformance : public sdk::Tools, public sdk::Resources, public sdk::Prompt
 
  private:
   std::string prefix_;
+  json inline_flag_;  // config inline_flag: x-nexus-inline of the tools that never wait
 };
 
 }  // namespace
