@@ -38,6 +38,9 @@ def parse_args():
     a.add_argument("--starts", type=int, default=10, help="nexusd starts for the cold-start median")
     a.add_argument("--nexusd-preload", metavar="LIB",
                    help="LD_PRELOAD LIB into the load pairs' nexusd (experiments, e.g. bench/tools/nodelay_preload.c)")
+    a.add_argument("--only", metavar="TEXT",
+                   help="run only the load pairs whose name contains TEXT (e.g. MCP), and not the cold start or the "
+                        "in-process pairs: for iterating on one row; bench/README.md numbers come from full runs")
     return a.parse_args()
 
 
@@ -106,6 +109,10 @@ def main():
         Pair("MCP tools/call +KA", mcp(nexusd, our_session, servers.API_KEY, ka), mcp(sdk, their_session, "", ka),
              "ts-sdk"),
     ]
+    if args.only:
+        pairs = [p for p in pairs if args.only.lower() in p.name.lower()]
+        if not pairs:
+            raise SystemExit(f"--only {args.only}: no load pair has that in its name")
     # Warm-up (JIT, caches, connection pools), not measured.
     for warm_up in [get(nexusd, "/health", seconds=1), get(nginx, "/health", seconds=1),
                     mcp(nexusd, our_session, servers.API_KEY, seconds=1), mcp(sdk, their_session, "", seconds=1)]:
@@ -116,6 +123,10 @@ def main():
         print(f"  rep {rep + 1}/{args.reps} done, load average {os.getloadavg()[0]:.2f}", flush=True)
 
     print_pairs(pairs)
+    if args.only:
+        procs.stop_all()
+        shutil.rmtree(tmp)
+        return
     print_cold_starts(coldstart.measure_all(build, tmp / "cold", args.starts))
     # The in-process pairs (bench/README-pairs.md): the s3 plugin against the
     # AWS SDK on s3rver, the pocketsphinx plugin against its CLI.

@@ -26,6 +26,7 @@ def main():
     a.add_argument("--what", choices=["health", "object", "mcp"], default="health")
     a.add_argument("--seconds", type=int, default=10)
     a.add_argument("--threads", type=int, default=2)
+    a.add_argument("--keep", type=pathlib.Path, help="keep perf.data here (for perf report --children, ...)")
     a.add_argument("--lines", type=int, default=60, help="lines of perf report to print")
     args = a.parse_args()
     if not shutil.which("perf"):
@@ -56,6 +57,8 @@ def main():
     rows = [line.rstrip(" -") for line in report.splitlines() if line.strip() and not line.startswith("#")]
     print("\n".join(rows[:args.lines]))
     procs.stop_all()
+    if args.keep:
+        shutil.copy(data, args.keep)
     shutil.rmtree(tmp)
 
 

@@ -7,10 +7,22 @@
 
 namespace nexus::plugins::apikey {
 
+namespace {
+
+// OpenSSL 3 looks EVP_sha256() up in its provider tables on every use (an
+// implicit fetch, with locks: a few percent of an MCP call's CPU); fetched
+// once, the same digest serves every call. Never freed: process lifetime.
+const EVP_MD* sha256_md() {
+  static EVP_MD* const fetched = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  return fetched ? fetched : EVP_sha256();
+}
+
+}  // namespace
+
 Digest sha256(std::string_view data) {
   Digest d{};
   unsigned int len = 0;
-  if (EVP_Digest(data.data(), data.size(), d.data(), &len, EVP_sha256(), nullptr) != 1 || len != d.size())
+  if (EVP_Digest(data.data(), data.size(), d.data(), &len, sha256_md(), nullptr) != 1 || len != d.size())
     throw nexus::sdk::internal("SHA-256 failed in OpenSSL; the crypto library is misconfigured");
   return d;
 }

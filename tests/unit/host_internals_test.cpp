@@ -1,6 +1,10 @@
 // Small host pieces: schema walking, plugin metrics, sinks, status mapping.
 #include <gtest/gtest.h>
 
+#include <set>
+#include <thread>
+#include <vector>
+
 #include <nlohmann/json.hpp>
 
 #include "nexus/host/call.hpp"
@@ -126,6 +130,23 @@ TEST(RequestIds, AreUniqueAndWellFormed) {
   EXPECT_NE(a, b);
   EXPECT_EQ(a.size(), 20u);
   EXPECT_EQ(a.rfind("req-", 0), 0u);
+  EXPECT_EQ(a.find_first_not_of("0123456789abcdef", 4), std::string::npos) << a;
+}
+
+// Ids come from a per-thread sequence seeded once: many ids, from several
+// threads at once, must still never repeat.
+TEST(RequestIds, NeverRepeatAcrossThreads) {
+  constexpr int kThreads = 4, kEach = 20000;
+  std::vector<std::vector<std::string>> made(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back([&made, t] {
+      for (int i = 0; i < kEach; ++i) made[t].push_back(nh::new_request_id());
+    });
+  for (auto& t : threads) t.join();
+  std::set<std::string> all;
+  for (const auto& ids : made) all.insert(ids.begin(), ids.end());
+  EXPECT_EQ(all.size(), static_cast<std::size_t>(kThreads * kEach));
 }
 
 TEST(Sha256, MatchesTheKnownVector) {

@@ -69,12 +69,27 @@ std::variant<Principal, Reply> to_principal(const std::string& auth_name, const 
       if (v.is_string()) p.scopes.push_back(v.get<std::string>());
     }
   }
-  j["auth"] = auth_name;
-  p.json = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  p.json = principal_json_with_auth(text, j, auth_name);
   return p;
 }
 
 }  // namespace
+
+// Spliced, not re-serialised: see auth_guard.hpp.
+std::string principal_json_with_auth(const std::string& text, nlohmann::json& parsed, const std::string& auth_name) {
+  const std::string member = "\"auth\":" + nlohmann::json(auth_name).dump();
+  const std::size_t brace = text.find('{');
+  if (parsed.contains("auth") || brace == std::string::npos) {
+    parsed["auth"] = auth_name;
+    return parsed.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  }
+  std::string out;
+  out.reserve(text.size() + member.size() + 1);
+  out.append(text, 0, brace + 1).append(member);
+  if (!parsed.empty()) out += ',';
+  out.append(text, brace + 1, std::string::npos);
+  return out;
+}
 
 std::variant<Principal, Reply> authenticate(const Runtime& runtime, const HttpRequest& request,
                                             const std::string& group, std::int64_t deadline_unix_ms) {

@@ -9,6 +9,8 @@
 #include <variant>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "http/exchange.hpp"
 
 namespace nexus::host {
@@ -36,5 +38,12 @@ std::variant<Principal, Reply> authenticate(const Runtime& runtime, const HttpRe
 // nullopt when `principal` holds a scope allowing `required` (always for a
 // public group); otherwise the 403 reply naming the missing scope.
 std::optional<Reply> require_scope(const Principal& principal, std::string_view required, const HttpRequest& request);
+
+// An auth plugin's principal JSON (`text`, which parsed to the object
+// `parsed`) with "auth": `auth_name` added: the member is spliced in after
+// the opening brace instead of serialising the object again (a few percent
+// of a small request's CPU); a principal that already has an "auth" member
+// gets it replaced, through `parsed`.
+std::string principal_json_with_auth(const std::string& text, nlohmann::json& parsed, const std::string& auth_name);
 
 }  // namespace nexus::host::http
