@@ -418,10 +418,26 @@ TEST(McpScopes, ScopesFilterToolsListAndGuardToolsCall) {
   ASSERT_EQ(tools.size(), 1u) << tools;
   EXPECT_EQ(tools[0]["name"], "test_simple_text");
   EXPECT_EQ(first_text(n.tool("test_simple_text")["result"]), "This is a simple text response for testing.");
-  json denied = n.tool("test_error_handling");
-  EXPECT_EQ(denied["error"]["code"], -32602);
-  EXPECT_NE(denied["error"]["message"].get<std::string>().find("tools:test_error_handling"), std::string::npos) << denied;
-  EXPECT_NE(n.call("resources/list")["error"]["message"].get<std::string>().find("mcp:read"), std::string::npos);
+  // Without the scope: a 403 scope challenge (MCP 2025-11-25 authorization,
+  // "Scope Challenge Handling"), whichever thread would have run the tool
+  // (test_error_handling is declared inline, test_tool_with_logging not).
+  for (const std::string tool : {"test_error_handling", "test_tool_with_logging"}) {
+    const auto denied = n.post_raw(json({{"jsonrpc", "2.0"},
+                                         {"id", 9},
+                                         {"method", "tools/call"},
+                                         {"params", {{"name", tool}, {"arguments", json::object()}}}})
+                                       .dump(),
+                                   n.session_headers());
+    EXPECT_EQ(denied.status, 403) << denied.body;
+    EXPECT_EQ(denied.header("www-authenticate"), "Bearer error=\"insufficient_scope\", scope=\"tools:" + tool + "\"");
+    const json body = json::parse(denied.body, nullptr, false);
+    EXPECT_EQ(body["id"], 9) << denied.body;
+    EXPECT_EQ(body["error"]["code"], -32602) << denied.body;
+    EXPECT_NE(body["error"]["message"].get<std::string>().find("tools:" + tool), std::string::npos) << denied.body;
+  }
+  const auto read = n.post_raw(R"({"jsonrpc":"2.0","id":3,"method":"resources/list"})", n.session_headers());
+  EXPECT_EQ(read.status, 403) << read.body;
+  EXPECT_EQ(read.header("www-authenticate"), "Bearer error=\"insufficient_scope\", scope=\"mcp:read\"");
 
   McpClient w(server.port(), {{"Authorization", "Bearer " + wide}});
   w.initialize();

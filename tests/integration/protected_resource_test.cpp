@@ -75,4 +75,31 @@ TEST(ProtectedResource, MetadataWithoutAuthorizationServersIsAConfigError) {
   EXPECT_NE(r.err.find("/mcp/resource_metadata/authorization_servers"), std::string::npos) << r.err;
 }
 
+// MCP 2025-11-25 authorization, "Scope Challenge Handling": a token without
+// the scope a request needs gets a 403 whose challenge names the scope and
+// the same metadata, so the client can ask for a token that has it.
+TEST(ProtectedResource, A403ScopeChallengeNamesTheScopeAndTheMetadata) {
+  const std::string key = "narrow-key-0123456789abcdef";
+  nlohmann::json c = config(true);
+  c["plugin_dirs"] = {NEXUS_TEST_PLUGIN_DIR};
+  c["instances"]["keys"]["config"]["keys"] = {{{"id", "narrow"}, {"sha256", sha256_hex(key)}, {"scopes", {"tools:other"}}}};
+  c["instances"]["conformance"] = {{"plugin", "conformance"}, {"config", nlohmann::json::object()}};
+  NexusdProcess nexusd(c);
+  HttpClient http(nexusd.port());
+  HeaderList h = {{"Content-Type", "application/json"},
+                  {"Accept", "application/json, text/event-stream"},
+                  {"Authorization", "Bearer " + key}};
+  const auto init = http.request("POST", "/mcp", h,
+                                 R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"t","version":"1"}}})");
+  ASSERT_EQ(init.status, 200) << init.body;
+  h.emplace_back("Mcp-Session-Id", init.header("mcp-session-id"));
+  h.emplace_back("MCP-Protocol-Version", "2025-11-25");
+  const auto r = http.request("POST", "/mcp", h,
+                              R"({"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"test_simple_text","arguments":{}}})");
+  EXPECT_EQ(r.status, 403) << r.body;
+  EXPECT_EQ(r.header("www-authenticate"),
+            "Bearer error=\"insufficient_scope\", scope=\"tools:test_simple_text\", "
+            "resource_metadata=\"https://mcp.example.com/.well-known/oauth-protected-resource/mcp\"");
+}
+
 }  // namespace nexus::test

@@ -63,6 +63,22 @@ class McpTestClient {
     return call("tools/call", {{"name", name}, {"arguments", std::move(arguments)}});
   }
 
+  // A tools/call the caller's scopes do not allow: the raw answer, which
+  // must be a 403 scope challenge naming "tools:<name>" (MCP 2025-11-25
+  // authorization); checked here, so every test refuses the same way.
+  void expect_scope_challenge(const std::string& name, nlohmann::json arguments = nlohmann::json::object()) const {
+    const auto r = post({{"jsonrpc", "2.0"},
+                         {"id", 1},
+                         {"method", "tools/call"},
+                         {"params", {{"name", name}, {"arguments", std::move(arguments)}}}});
+    EXPECT_EQ(r.status, 403) << name << ": " << r.body;
+    EXPECT_EQ(r.header("www-authenticate"), "Bearer error=\"insufficient_scope\", scope=\"tools:" + name + "\"")
+        << name;
+    const auto body = nlohmann::json::parse(r.body, nullptr, false);
+    EXPECT_EQ(body["error"]["code"], -32602) << r.body;
+    EXPECT_NE(body.dump().find("tools:" + name), std::string::npos) << r.body;
+  }
+
  private:
   HttpResponse post(const nlohmann::json& message) const {
     HeaderList h = credentials_;

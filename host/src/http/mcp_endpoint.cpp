@@ -15,6 +15,8 @@
 #include "http/mcp_guard.hpp"
 #include "http/mcp_sessions.hpp"
 #include "http/mcp_stream.hpp"
+#include "http/protected_resource.hpp"
+#include "mcp/handlers.hpp"
 #include "mcp/dispatcher.hpp"
 #include "nexus/host/runtime.hpp"
 #include "runtime/resource_events.hpp"
@@ -123,6 +125,23 @@ Reply sse_answer(const std::string& session_id, std::string_view id_prefix, cons
   r.status = 200;
   r.body = sse_answer_body(id_prefix, kRetryMs, response);
   r.headers = sse_headers(session_id);
+  return r;
+}
+
+// MCP 2025-11-25 authorization, "Scope Challenge Handling": a request the
+// caller's token lacks the scope for is a 403 whose Bearer challenge names
+// the scope (and the resource metadata), so a client can ask its
+// authorization server for a token that has it. The body is the JSON-RPC
+// error the request would have had.
+std::optional<Reply> insufficient_scope(const mcp::Message& message, const mcp::Caller& caller, const McpConfig& config) {
+  const auto scope = mcp::required_scope(message);
+  if (!scope || mcp::caller_may(caller, *scope)) return std::nullopt;
+  const std::string what =
+      message.method == "tools/call" ? "tool '" + scope->substr(std::string_view("tools:").size()) + "'" : message.method;
+  Reply r = json_body(403, mcp::make_error(message.id, mcp::kInvalidParams, mcp::scope_refusal(what, *scope)));
+  std::string challenge = "Bearer error=\"insufficient_scope\", scope=\"" + *scope + "\"";
+  if (auto url = protected_resource_url(config)) challenge += ", resource_metadata=\"" + *url + "\"";
+  r.header("WWW-Authenticate", challenge);
   return r;
 }
 
@@ -280,6 +299,7 @@ std::optional<Reply> McpEndpoint::Impl::post(const HttpRequest& request, Pistach
     dispatcher.handle(message, ex);
     return accepted();
   }
+  if (auto r = insufficient_scope(message, caller, runtime.config()->mcp)) return std::move(*r);
   NullSink sink;
   if (mcp::Exchange probe{*session, sink, caller, [this] { return cancel_calls.load(); }};
       dispatcher.may_stream(message, probe)) {

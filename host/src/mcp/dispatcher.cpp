@@ -7,6 +7,7 @@
 
 #include <array>
 #include <chrono>
+#include <set>
 
 #include "mcp/handlers.hpp"
 #include "nexus/host/runtime.hpp"
@@ -75,11 +76,26 @@ bool caller_may(const Caller& caller, const std::string& scope) {
   return !caller.authenticated || http::any_scope_allows(caller.scopes, scope);
 }
 
+std::string scope_refusal(const std::string& what, const std::string& scope) {
+  return what + " needs the scope '" + scope + "', which the caller's credentials do not grant; ask for a token with it";
+}
+
 void require_scope(const Caller& caller, const std::string& scope, const std::string& what) {
-  if (!caller_may(caller, scope)) {
-    throw RpcError{kInvalidParams, what + " needs the scope '" + scope +
-                                       "', which the caller's credentials do not grant; ask for a token with it"};
+  if (!caller_may(caller, scope)) throw RpcError{kInvalidParams, scope_refusal(what, scope)};
+}
+
+std::optional<std::string> required_scope(const Message& message) {
+  if (message.kind != Message::Kind::request) return std::nullopt;
+  if (message.method == "tools/call") {
+    const auto name = message.params.is_object() ? message.params.find("name") : message.params.end();
+    if (name == message.params.end() || !name->is_string()) return std::nullopt;  // refused as invalid params
+    return "tools:" + name->get<std::string>();
   }
+  static const std::set<std::string> kReads = {"resources/list",   "resources/templates/list", "resources/read",
+                                               "resources/subscribe", "resources/unsubscribe", "prompts/list",
+                                               "prompts/get",      "completion/complete"};
+  if (kReads.contains(message.method)) return std::string("mcp:read");
+  return std::nullopt;
 }
 
 RpcError rpc_error_for(const CallOutcome& outcome) {

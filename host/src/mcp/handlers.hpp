@@ -2,6 +2,7 @@
 // Each returns the JSON-RPC result or throws RpcError.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -41,6 +42,13 @@ struct HandlerContext {
 //   completion/complete         -> "mcp:read"
 bool caller_may(const Caller& caller, const std::string& scope);
 void require_scope(const Caller& caller, const std::string& scope, const std::string& what);
+// The scope a request needs by the rules above, if any ("tools:<name>" for
+// tools/call, "mcp:read" for resources, prompts and completion); tools/list
+// needs none (it shows what the caller may call). The transport checks it
+// before dispatching, to answer with a scope challenge.
+std::optional<std::string> required_scope(const Message& message);
+// The words of a refusal: `what` needs `scope`.
+std::string scope_refusal(const std::string& what, const std::string& scope);
 
 nlohmann::json handle_tools_list(const HandlerContext& ctx);
 nlohmann::json handle_tools_call(const HandlerContext& ctx);
