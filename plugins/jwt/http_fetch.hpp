@@ -17,8 +17,11 @@ struct FetchResult {
 };
 
 // GETs `url` (http or https only, no redirects followed: the issuer's URLs
-// are configured or come from its own discovery document). Never throws.
+// are configured or come from its own discovery document). HTTPS peers are
+// verified (certificate chain and host name) against the system's CAs, or
+// against the PEM bundle `ca_file` when it is not empty. Never throws.
 // [any-thread]
-FetchResult http_get(const std::string& url, std::chrono::milliseconds timeout, std::size_t max_bytes);
+FetchResult http_get(const std::string& url, std::chrono::milliseconds timeout, std::size_t max_bytes,
+                     const std::string& ca_file = {});
 
 }  // namespace nexus::plugins::jwt

@@ -83,7 +83,7 @@ void JwksCache::refresh(bool wait) {
 std::optional<std::string> JwksCache::resolve_jwks_uri() {
   if (jwks_uri_) return jwks_uri_;
   const std::string url = discovery_url(settings_.issuer);
-  const FetchResult r = http_get(url, settings_.timeout, kMaxDocumentBytes);
+  const FetchResult r = http_get(url, settings_.timeout, kMaxDocumentBytes, settings_.ca_file);
   if (!r.ok()) {
     log_(NEXUS_LOG_WARN, "jwt: discovery document " + url + " unavailable (" + r.error +
                              "); keys cannot be fetched yet, retrying in " +
@@ -114,7 +114,7 @@ std::optional<std::string> JwksCache::resolve_jwks_uri() {
 }
 
 std::shared_ptr<const JwksCache::KeyMap> JwksCache::fetch_keys(const std::string& uri) {
-  const FetchResult r = http_get(uri, settings_.timeout, kMaxDocumentBytes);
+  const FetchResult r = http_get(uri, settings_.timeout, kMaxDocumentBytes, settings_.ca_file);
   if (!r.ok()) {
     log_(NEXUS_LOG_WARN, "jwt: JWKS " + uri + " unavailable (" + r.error + "); keeping the cached keys");
     return nullptr;

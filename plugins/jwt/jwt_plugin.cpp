@@ -88,6 +88,11 @@ constexpr const char* kSchema = R"json({
       "minLength": 1,
       "default": "sub"
     },
+    "ca_file": {
+      "description": "PEM file of the CA certificates trusted for the issuer's HTTPS (discovery and JWKS) instead of the system's, for an issuer behind a private CA. The certificate and host name are always verified.",
+      "type": "string",
+      "minLength": 1
+    },
     "timeout_ms": {
       "description": "Timeout of each discovery or JWKS request, in milliseconds.",
       "type": "integer",

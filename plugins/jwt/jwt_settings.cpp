@@ -1,5 +1,7 @@
 #include "jwt_settings.hpp"
 
+#include <unistd.h>
+
 #include <set>
 
 #include <nexus/sdk/error.hpp>
@@ -50,7 +52,8 @@ Settings read_settings(const sdk::Config& c) {
                                                "scope_map",
                                                "map_only",
                                                "subject_claim",
-                                               "timeout_ms"};
+                                               "timeout_ms",
+                                               "ca_file"};
   for (const auto& [k, v] : c.json().items())
     if (!kKnown.count(k))
       throw invalid_argument(c.path() + "." + k + " is not a jwt setting; see `nexusd plugins describe jwt`");
@@ -117,6 +120,14 @@ Settings read_settings(const sdk::Config& c) {
     }
   }
   s.map_only = c.get_or<bool>("map_only", false);
+  if (c.has("ca_file")) {
+    s.ca_file = c.get<std::string>("ca_file");
+    // Checked now: a typo would otherwise surface only as "keys not loaded".
+    if (s.ca_file.empty() || ::access(s.ca_file.c_str(), R_OK) != 0)
+      throw invalid_argument(c.path() + ".ca_file '" + s.ca_file +
+                             "' cannot be read; give a PEM file of CA certificates, or leave the setting out to "
+                             "trust the system's CAs");
+  }
   s.subject_claim = c.get_or<std::string>("subject_claim", "sub");
   if (s.subject_claim.empty())
     throw invalid_argument(c.path() + ".subject_claim is empty; name a string claim such as \"sub\"");

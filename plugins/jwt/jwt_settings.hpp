@@ -30,6 +30,7 @@ struct Settings {
   bool map_only = false;
   std::string subject_claim = "sub";
   std::chrono::milliseconds timeout{5000};
+  std::string ca_file;  // PEM CA bundle for the issuer's HTTPS; empty: the system's
 };
 
 // Largest token looked at, in bytes (larger Bearer tokens are not ours).

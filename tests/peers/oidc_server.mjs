@@ -2,7 +2,12 @@
 // oauth2-mock-server 8.x (see the shared PEERS notes) on 127.0.0.1, plus a
 // small control API under /__control/ on the same port.
 //
-//   node oidc_server.mjs PORT
+//   node oidc_server.mjs PORT [TLS_PORT]
+//
+// With TLS_PORT (and OIDC_TLS_CERT / OIDC_TLS_KEY naming PEM files), the
+// issuer is https://127.0.0.1:TLS_PORT: tokens carry that "iss" and
+// discovery points at the HTTPS JWKS; the control API stays on PORT (plain
+// HTTP, like everything else when TLS_PORT is not given).
 //
 // The issuer is http://127.0.0.1:PORT with discovery at
 // /.well-known/openid-configuration and keys at /jwks; it starts with three
@@ -22,19 +27,22 @@
 //   POST /__control/jwks    {up: true|false} → discovery and JWKS answer 503 while down
 //   GET  /__control/stats   → {jwks: N, discovery: N} requests served so far
 import { createHmac, createPublicKey } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 
 import { OAuth2Server } from 'oauth2-mock-server';
 
 const port = Number(process.argv[2]);
-if (!Number.isInteger(port) || port <= 0) {
-  console.error('usage: node oidc_server.mjs PORT');
+const tlsPort = process.argv[3] === undefined ? undefined : Number(process.argv[3]);
+if (!Number.isInteger(port) || port <= 0 || (tlsPort !== undefined && !(Number.isInteger(tlsPort) && tlsPort > 0))) {
+  console.error('usage: node oidc_server.mjs PORT [TLS_PORT]   (TLS: OIDC_TLS_CERT and OIDC_TLS_KEY PEM files)');
   process.exit(2);
 }
 
 const oauth = new OAuth2Server();
 const issuer = oauth.issuer;
-issuer.url = `http://127.0.0.1:${port}`;
+issuer.url = tlsPort ? `https://127.0.0.1:${tlsPort}` : `http://127.0.0.1:${port}`;
 await issuer.keys.generate('RS256', { kid: 'test-key-1' });
 await issuer.keys.generate('ES256', { kid: 'test-key-es' });
 await issuer.keys.generate('PS256', { kid: 'test-key-ps' });
@@ -100,7 +108,7 @@ async function control(req, res, path) {
 }
 
 const handler = oauth.service.requestHandler;
-const server = http.createServer((req, res) => {
+const serve = (req, res) => {
   const path = new URL(req.url, 'http://x').pathname;
   if (path.startsWith('/__control/')) {
     control(req, res, path).catch((e) => send(res, 500, { error: String(e?.stack ?? e) }));
@@ -112,12 +120,24 @@ const server = http.createServer((req, res) => {
     return send(res, 503, { error: 'key endpoints taken down by the test' });
   }
   handler(req, res);
-});
+};
 
-server.listen(port, '127.0.0.1', () => {
+const servers = [http.createServer(serve)];
+if (tlsPort) {
+  const tls = https.createServer(
+    { cert: readFileSync(process.env.OIDC_TLS_CERT), key: readFileSync(process.env.OIDC_TLS_KEY) }, serve);
+  servers.push(tls);
+  // HTTPS first: once PORT accepts connections (what the test harness waits
+  // for), the issuer's own port is ready too.
+  await new Promise((resolve) => tls.listen(tlsPort, '127.0.0.1', resolve));
+}
+servers[0].listen(port, '127.0.0.1', () => {
   console.log(`oidc_server: issuer ${issuer.url}`);
 });
 
-const stop = () => server.close(() => process.exit(0));
+const stop = () => {
+  let open = servers.length;
+  for (const s of servers) s.close(() => { if (--open === 0) process.exit(0); });
+};
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);

@@ -1,7 +1,7 @@
 // support/oidc_issuer.hpp — a real OIDC issuer for tests: oauth2-mock-server
 // on 127.0.0.1 (tests/peers/oidc_server.mjs) with RS256, ES256 and PS256
-// keys, and its control API to mint tokens with any claims, add keys, take
-// the JWKS down and count fetches.
+// keys, over HTTP or (given a certificate) HTTPS, and its control API to
+// mint tokens with any claims, add keys, take the JWKS down and count fetches.
 #pragma once
 
 #include <optional>
@@ -16,12 +16,23 @@
 
 namespace nexus::test {
 
+// A certificate and its private key (PEM files) an issuer serves HTTPS with.
+struct TlsFiles {
+  std::string cert_pem_path;
+  std::string key_pem_path;
+};
+
 // The OIDC issuer peer and its control API.
 class OidcIssuer {
  public:
   OidcIssuer() : process_(node_script_options("oidc_server.mjs")), http_(static_cast<std::uint16_t>(process_.port())) {}
+  // The issuer on HTTPS (https://127.0.0.1:<another port>) with `tls`; the
+  // control API stays on plain HTTP.
+  explicit OidcIssuer(const TlsFiles& tls)
+      : process_(tls_options(tls)), http_(static_cast<std::uint16_t>(process_.port())) {}
 
-  std::string url() const { return process_.url(); }
+  // The issuer URL: its tokens' "iss", the prefix of its discovery document.
+  std::string url() const { return tls_port_ ? "https://127.0.0.1:" + std::to_string(tls_port_) : process_.url(); }
 
   // A token from key `kid` with `claims` merged over the defaults (iss, iat,
   // exp in an hour, nbf), `remove` claims deleted, `header` merged.
@@ -46,6 +57,13 @@ class OidcIssuer {
   }
 
  private:
+  PeerProcess::Options tls_options(const TlsFiles& tls) {
+    auto o = node_script_options("oidc_server.mjs",
+                                 {{"OIDC_TLS_CERT", tls.cert_pem_path}, {"OIDC_TLS_KEY", tls.key_pem_path}});
+    tls_port_ = free_tcp_port();
+    o.argv.push_back(std::to_string(tls_port_));
+    return o;
+  }
   nlohmann::json post(const std::string& path, const nlohmann::json& body) const {
     const std::string b = body.dump();
     const auto r = http_.request("POST", path, {{"content-type", "application/json"}}, b, 30);
@@ -53,6 +71,7 @@ class OidcIssuer {
       throw std::runtime_error("oidc control " + path + ": HTTP " + std::to_string(r.status) + " " + r.error + r.body);
     return nlohmann::json::parse(r.body);
   }
+  int tls_port_ = 0;  // 0: plain HTTP; set by tls_options before process_ starts
   PeerProcess process_;
   HttpClient http_;
 };

@@ -4,7 +4,6 @@
 // or token ever reaches a log line or an error.
 #include <gtest/gtest.h>
 
-#include <openssl/hmac.h>
 #include <nexus/sdk/jose.hpp>
 
 #include <chrono>
@@ -12,6 +11,7 @@
 #include <fstream>
 #include <thread>
 
+#include "support/hs256_token.hpp"
 #include "support/plugin_harness.hpp"
 #include "support/temp_dir.hpp"
 
@@ -82,12 +82,7 @@ json principal(const std::string& subject, const std::vector<std::string>& scope
 
 // HS256-signs `claims` the way the plugin does, for hand-made tokens.
 std::string sign(const std::string& secret, const json& header, const json& claims) {
-  const std::string input = jose::signing_input(header, claims);
-  unsigned char mac[32];
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
-       reinterpret_cast<const unsigned char*>(input.data()), input.size(), mac, &len);
-  return input + "." + jose::base64url_encode(std::string(reinterpret_cast<const char*>(mac), len));
+  return hs256_token(secret, header, claims);
 }
 
 json keys_config(std::vector<std::pair<std::string, std::string>> keys) {

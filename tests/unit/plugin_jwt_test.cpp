@@ -180,6 +180,28 @@ TEST_F(JwtPluginTest, CognitoGroupsBecomeScopesThroughTheMap) {
   EXPECT_EQ(p["scopes"], json::array({"*"}));
 }
 
+// Issuers other than Cognito carry roles in claims of their own (Keycloak
+// "roles", Auth0 namespaced claims, Entra ID "roles"): any claim named in
+// scope_claims counts, as an array or a space-separated string.
+TEST_F(JwtPluginTest, CustomClaimsBecomeScopes) {
+  auto config = base_config();
+  config["scope_claims"] = {"https://nexus.example/roles", "permissions"};
+  config["scope_map"] = {{"call-reviewer", {"storage:recordings:read", "tools:transcribe_recording"}}};
+  auto inst = make(config);
+  auto p = expect_allow(*inst, issuer_->token("test-key-1", {{"sub", "u"},
+                                                             {"aud", "nexus-api"},
+                                                             {"scope", "openid"},
+                                                             {"cognito:groups", {"admins"}},
+                                                             {"https://nexus.example/roles", {"call-reviewer"}},
+                                                             {"permissions", "metrics:read admin:read"}}));
+  // Only the configured claims, in their order; "scope" and cognito:groups are not listed, so ignored.
+  EXPECT_EQ(p["scopes"],
+            json::array({"storage:recordings:read", "tools:transcribe_recording", "metrics:read", "admin:read"}));
+  // A claim of another type grants nothing.
+  p = expect_allow(*inst, issuer_->token("test-key-1", {{"sub", "u"}, {"aud", "nexus-api"}, {"permissions", 42}}));
+  EXPECT_EQ(p["scopes"], json::array());
+}
+
 TEST_F(JwtPluginTest, CognitoAccessTokenWithClientIdAndTokenUse) {
   const json config = {{"issuer", issuer_->url()},
                        {"client_id", "app-client-1"},
