@@ -1,9 +1,32 @@
 #include "s3_errors.hpp"
 
+#include <chrono>
+
+#include "s3_object.hpp"
 #include "xml.hpp"
 
 namespace nexus::plugins::s3 {
 namespace {
+
+// S3 refuses a request whose x-amz-date is more than 15 minutes off its
+// clock (RequestTimeTooSkewed).
+constexpr std::chrono::minutes kMaxSkew{15};
+
+// True when the answer's Date header (the server's clock) is further from
+// this machine's clock than S3 tolerates.
+bool server_clock_is_skewed(const http::Response& r) {
+  const auto date = r.header("date");
+  if (!date) return false;
+  const auto server = aws::parse_iso8601(http_date_to_rfc3339(*date));
+  if (!server) return false;
+  const auto now = std::chrono::system_clock::now();
+  return (*server > now ? *server - now : now - *server) > kMaxSkew;
+}
+
+std::string clock_skew_message(const std::string& operation, const std::string& detail) {
+  return "clock skew: S3 refused " + operation + " because this machine's clock differs too much from the server's (" + detail +
+         "); synchronise the clock (NTP)";
+}
 
 std::string where(const ErrorScope& s) {
   return "bucket '" + s.bucket + "' (region " + s.region + ", endpoint " + s.endpoint + ")";
@@ -53,9 +76,11 @@ sdk::Error error_from_response(const http::Response& r, const ErrorScope& s) {
                                 s.credentials_source +
                                 "; check AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (or config.access_key_id / secret_access_key, "
                                 "AWS_PROFILE) and, for temporary keys, AWS_SESSION_TOKEN");
-  if (code == "RequestTimeTooSkewed")
-    return sdk::failed_precondition("clock skew: S3 refused " + s.operation + " because this machine's clock differs too much from "
-                                    "the server's (" + d + "); synchronise the clock (NTP)");
+  if (code == "RequestTimeTooSkewed") return sdk::failed_precondition(clock_skew_message(s.operation, d));
+  // A HEAD answer has no body, so its 403 carries no code: the server's Date
+  // header tells a skewed clock from missing permissions.
+  if (r.status == 403 && code.empty() && server_clock_is_skewed(r))
+    return sdk::failed_precondition(clock_skew_message(s.operation, d + ", server time " + r.header("date").value_or("")));
   if (code == "AccessDenied" || code == "AllAccessDisabled" || (r.status == 403 && code.empty()))
     return sdk::permission_denied(s.operation + " on " + where(s) + " was denied: " + d + ". The identity from " +
                                   s.credentials_source + " lacks the S3 permission for it; grant it in the IAM or bucket policy");

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "s3_list_cursor.hpp"
 #include "s3_object.hpp"
 #include "xml.hpp"
 
@@ -15,20 +16,6 @@ constexpr std::size_t kChunkBytes = 1 << 20;  // bodies leave in 1 MiB chunks
 constexpr long kHealthTimeoutMs = 5000;       // /ready must be quick
 
 std::string quoted(std::string_view key) { return "'" + std::string(key) + "'"; }
-
-// The shared cursor format (storage_util.hpp): "v1:" + base64url(last key
-// of the page), the next page starting strictly after it, which is exactly
-// S3's StartAfter. Unlike a wrapped continuation token it never expires and
-// means the same thing on the fs and memory backends.
-// Decoding does not insist that the key is a valid Nexus key: a page may end
-// on an object another tool wrote under a name Nexus would refuse.
-std::string decode_list_cursor(std::string_view cursor) {
-  std::string key;
-  if (cursor.substr(0, 3) != "v1:" || !sdk::base64url_decode(cursor.substr(3), key) || key.empty() ||
-      key.find('\0') != std::string::npos)
-    throw sdk::invalid_argument("list cursor is malformed; pass back the next_cursor of the previous page unchanged, or no cursor to start over");
-  return key;
-}
 
 }  // namespace
 
@@ -203,17 +190,37 @@ void S3Storage::remove(sdk::CallContext& ctx, std::string_view key) {
 }
 
 sdk::ListPage S3Storage::list(sdk::CallContext& ctx, std::string_view prefix, std::string_view cursor, std::uint32_t limit) {
-  const std::string after = cursor.empty() ? std::string() : decode_list_cursor(cursor);
+  const ListCursor from = decode_list_cursor(cursor);
   S3Call call;
   call.query = {{"list-type", "2"}, {"prefix", config_.prefix + std::string(prefix)}, {"max-keys", std::to_string(limit)}};
-  if (!after.empty()) call.query.emplace_back("start-after", config_.prefix + after);
+  if (from.kind == ListCursor::Kind::continuation) call.query.emplace_back("continuation-token", from.value);
+  if (from.kind == ListCursor::Kind::start_after) call.query.emplace_back("start-after", config_.prefix + from.value);
   const std::string op = "list " + quoted(prefix);
   const http::Response r = client_.send(&ctx, call, op);
+  if (r.status == 400 && from.kind == ListCursor::Kind::continuation) {
+    // S3's answer to a token it cannot use (expired, another bucket's):
+    // 400 InvalidArgument "The continuation token provided is incorrect".
+    const S3ErrorBody refusal = parse_error_body(r);
+    if (refusal.code == "InvalidArgument")
+      throw sdk::invalid_argument("list cursor is no longer valid: S3 refused the continuation token it carries (" +
+                                  (refusal.message.empty() ? refusal.code : refusal.message) +
+                                  "); it expired or came from another bucket, so start the listing over without a cursor");
+  }
   if (r.status != 200) throw client_.error(r, op);
+  return read_list_page(r.body, limit);
+}
 
+sdk::ListPage S3Storage::read_list_page(std::string_view body, std::uint32_t limit) const {
   sdk::ListPage page;
-  std::string last_key;
-  for (const std::string_view c : xml::elements(r.body, "Contents")) {
+  std::string last_key;  // the last key consumed from S3's page, shown or not
+  bool cut = false;      // the page ends before S3's did
+  for (const std::string_view c : xml::elements(body, "Contents")) {
+    if (page.objects.size() == limit) {
+      // S3 never sends more than max-keys, but a compatible server might;
+      // the contract allows at most `limit`.
+      cut = true;
+      break;
+    }
     const std::string full = xml::text(c, "Key").value_or("");
     if (full.compare(0, config_.prefix.size(), config_.prefix) != 0) continue;  // cannot happen with a prefix query
     sdk::ObjectInfo info;
@@ -230,7 +237,19 @@ sdk::ListPage S3Storage::list(sdk::CallContext& ctx, std::string_view prefix, st
     info.content_type.clear();
     page.objects.push_back(std::move(info));
   }
-  if (xml::text(r.body, "IsTruncated").value_or("false") == "true" && !last_key.empty()) page.next_cursor = sdk::encode_cursor(last_key);
+  if (!cut && xml::text(body, "IsTruncated").value_or("false") != "true") return page;  // the end of the listing
+  // S3's token continues exactly where S3's page ended, so it is only right
+  // when the whole page was consumed; otherwise, or when the server sent no
+  // usable token, StartAfter the last key consumed does the same job.
+  const std::string token = xml::text(body, "NextContinuationToken").value_or("");
+  if (!cut && is_usable_continuation_token(token))
+    page.next_cursor = encode_continuation_cursor(token);
+  else if (!last_key.empty())
+    page.next_cursor = sdk::encode_cursor(last_key);
+  else
+    throw sdk::internal("list: the server answered a truncated page with neither a NextContinuationToken nor a key to continue after "
+                        "(bucket '" + config_.bucket + "', endpoint " + config_.endpoint.url() +
+                        "), so the listing cannot go on; this endpoint does not page ListObjectsV2 as S3 does");
   return page;
 }
 

@@ -1,7 +1,7 @@
 // S3Storage — a "nexus.storage/1" backend on an S3 bucket (AWS S3 or any
 // S3-compatible endpoint), with the same semantics as the fs and memory
-// backends: ranges, metadata, if_absent / if_match, the shared cursor
-// format. Keys live under config.prefix inside config.bucket.
+// backends: ranges, metadata, if_absent / if_match, list cursors
+// (s3_list_cursor.hpp). Keys live under config.prefix inside config.bucket.
 #pragma once
 
 #include <nexus/sdk/storage.hpp>
@@ -36,6 +36,9 @@ class S3Storage : public sdk::Storage {
   sdk::ObjectInfo put_multipart(sdk::CallContext& ctx, std::string_view key, std::span<const std::uint8_t> body,
                                 const sdk::PutOptions& options, const http::Headers& object_headers,
                                 const http::Headers& condition_headers);
+  // The Nexus page in a ListObjectsV2 answer `body` (for a request of
+  // max-keys `limit`), with the cursor that continues after it.
+  sdk::ListPage read_list_page(std::string_view body, std::uint32_t limit) const;
   [[noreturn]] void fail_put(const http::Response& r, std::string_view key, const sdk::PutOptions& options, const std::string& op);
 
   S3Config config_;

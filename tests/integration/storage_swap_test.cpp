@@ -256,6 +256,84 @@ TEST_P(StorageSwap, CallArtifactsRoundTripListRangeAndDelete) {
   EXPECT_TRUE(list_pages("recordings/" + task + "/", 10, &pages).empty());
 }
 
+// The rest of the REST contract, unchanged on every backend: create-only
+// and optimistic puts, overwrites that replace type and metadata, empty
+// objects, 404s and a bad cursor — plus the two documented differences
+// (docs/storage.md): dynamodb refuses a listing prefix shorter than its
+// partition part, and s3 listings carry no content type.
+TEST_P(StorageSwap, ConditionalWritesOverwritesEmptyObjectsAndErrorsAnswerAlike) {
+  const auto code_of = [](const HttpResponse& r) {
+    const json j = json::parse(r.body, nullptr, false);
+    return j.is_object() && j.contains("error") ? j["error"].value("code", "") : "(not an error body: " + r.body + ")";
+  };
+  const std::string key = "call-detail/task-cond/call_details.json";
+  const auto created = client().put(path(key), "{\"v\":1}", auth({{"If-None-Match", "*"}, {"Content-Type", "application/json"},
+                                                                  {"X-Nexus-Meta-Task-Id", "task-cond"}}));
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string etag = created.header("etag");
+  ASSERT_FALSE(etag.empty());
+  const auto again = client().put(path(key), "{\"v\":2}", auth({{"If-None-Match", "*"}}));
+  EXPECT_EQ(again.status, 409) << again.body;
+  EXPECT_EQ(code_of(again), "already_exists");
+  const auto stale = client().put(path(key), "{\"v\":3}", auth({{"If-Match", "\"not-the-etag\""}}));
+  EXPECT_EQ(stale.status, 412) << stale.body;
+  EXPECT_EQ(code_of(stale), "failed_precondition");
+  EXPECT_EQ(client().get(path(key), auth()).body, "{\"v\":1}") << "refused writes change nothing";
+  const auto missing = client().put(path("call-detail/task-none/call_details.json"), "{}", auth({{"If-Match", etag}}));
+  EXPECT_EQ(missing.status, 412) << missing.body;
+  EXPECT_EQ(client().head(path("call-detail/task-none/call_details.json"), auth()).status, 404);
+
+  // A matching If-Match overwrites; an overwrite replaces type and metadata.
+  const auto matched = client().put(path(key), "{\"v\":4}", auth({{"If-Match", etag}}));
+  ASSERT_EQ(matched.status, 200) << matched.body;
+  EXPECT_NE(matched.header("etag"), etag);
+  const auto now = client().get(path(key), auth());
+  EXPECT_EQ(now.body, "{\"v\":4}");
+  EXPECT_EQ(now.header("content-type"), "application/octet-stream");
+  EXPECT_FALSE(now.has_header("x-nexus-meta-task-id")) << "the overwrite carried no metadata";
+  const auto old_etag = client().put(path(key), "{}", auth({{"If-Match", etag}}));
+  EXPECT_EQ(old_etag.status, 412) << "the first etag no longer matches: " << old_etag.body;
+
+  // An empty object.
+  const std::string empty = "transcripts/task-empty/transcript.json";
+  ASSERT_EQ(client().put(path(empty), "", auth({{"Content-Type", "application/json"}})).status, 200);
+  const auto e = client().get(path(empty), auth());
+  EXPECT_EQ(e.status, 200);
+  EXPECT_EQ(e.body, "");
+  EXPECT_EQ(e.header("content-length"), "0");
+  EXPECT_EQ(client().head(path(empty), auth()).header("content-length"), "0");
+  EXPECT_EQ(client().get(path(empty), auth({{"Range", "bytes=0-"}})).status, 416);
+
+  // Missing keys and a bad cursor.
+  for (const auto& r : {client().get(path("recordings/none/recording.wav"), auth()),
+                        client().del(path("recordings/none/recording.wav"), auth())}) {
+    EXPECT_EQ(r.status, 404) << r.body;
+    EXPECT_EQ(code_of(r), "not_found");
+  }
+  const auto bad_cursor = client().get("/v1/storage/calls?prefix=transcripts%2F&cursor=garbage!!", auth());
+  EXPECT_EQ(bad_cursor.status, 400) << bad_cursor.body;
+  EXPECT_EQ(code_of(bad_cursor), "invalid_argument");
+
+  // The documented differences.
+  const auto listing = client().get("/v1/storage/calls?prefix=transcripts%2Ftask-empty%2F", auth());
+  ASSERT_EQ(listing.status, 200) << listing.body;
+  const json objects = json::parse(listing.body)["objects"];
+  ASSERT_EQ(objects.size(), 1u);
+  if (GetParam().name == "s3")
+    EXPECT_EQ(objects[0].value("content_type", ""), "") << "ListObjectsV2 reports no content type";
+  else
+    EXPECT_EQ(objects[0].value("content_type", ""), "application/json");
+  const auto everything = client().get("/v1/storage/calls", auth());
+  if (GetParam().name == "dynamodb") {
+    EXPECT_EQ(everything.status, 400) << "a prefix spanning partitions is refused, not scanned: " << everything.body;
+    EXPECT_EQ(code_of(everything), "invalid_argument");
+  } else {
+    EXPECT_EQ(everything.status, 200) << everything.body;
+  }
+
+  for (const auto& k : {key, empty}) EXPECT_EQ(client().del(path(k), auth()).status, 204) << k;
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StorageSwap, ::testing::ValuesIn(backends()),
                          [](const ::testing::TestParamInfo<Backend>& info) { return info.param.name; });
 

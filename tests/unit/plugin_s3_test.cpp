@@ -351,7 +351,7 @@ TEST_F(S3PluginTest, ListingWithPrefixAndCursorOver120Keys) {
   EXPECT_EQ(first["objects"][0]["last_modified"].get<std::string>().size(), 20u);
   const std::string last = first["objects"][6]["key"];
   const std::string cursor = first["next_cursor"];
-  EXPECT_EQ(cursor.rfind("v1:", 0), 0u) << "the shared SDK cursor format";
+  EXPECT_EQ(cursor.rfind("s3c1:", 0), 0u) << "a whole S3 page continues with S3's continuation token";
   ASSERT_TRUE(s.put("q/0", "behind").ok());
   ASSERT_TRUE(s.put(last + "0", "ahead").ok());
   const auto next = s.list("q/", cursor, 7).json();
@@ -536,6 +536,12 @@ TEST_F(S3RetryTest, BadRequestIsNotRetried) {
   const auto denied = StorageClient(*inst).get("seq/403,200");
   EXPECT_EQ(denied.status, NEXUS_PERMISSION_DENIED) << denied.error;
   EXPECT_EQ(count("seq/403,200")["GET"], 1);
+  // A body-less 403 (HEAD) from a server whose clock agrees is a permission
+  // problem, not clock skew.
+  const auto head_denied = StorageClient(*inst).head("seq/403");
+  EXPECT_EQ(head_denied.status, NEXUS_PERMISSION_DENIED) << head_denied.error;
+  EXPECT_EQ(head_denied.error.find("clock skew"), std::string::npos) << head_denied.error;
+  EXPECT_EQ(count("seq/403")["HEAD"], 1);
 }
 
 TEST_F(S3RetryTest, PersistentFailureIsUnavailableAfterMaxRetries) {
@@ -671,6 +677,33 @@ TEST_F(S3CredentialsTest, TemporaryCredentialsAreRefreshedBeforeTheyExpire) {
   ASSERT_TRUE(StorageClient(*lasting.instance).put(test_prefix() + "c", "3").ok());
   ASSERT_TRUE(StorageClient(*lasting.instance).put(test_prefix() + "d", "4").ok());
   EXPECT_EQ(get_json(fresh.url() + "/__stats")["ecs"], 1) << "an hour left: no refresh";
+}
+
+TEST_F(S3CredentialsTest, AFailedRefreshKeepsUsingKeysThatStillWork) {
+  auto creds = std::make_unique<PeerProcess>(node_script_options("fake_credentials_server.js"));
+  // Four minutes left: every use tries to refresh, but the keys are valid.
+  EnvGuard env(cleared({{"AWS_CONTAINER_CREDENTIALS_FULL_URI", creds->url() + "/ecs/creds?ttl=240"},
+                        {"AWS_CONTAINER_AUTHORIZATION_TOKEN", "ecs-secret-token"}}));
+  auto created = plugin_.create(keyless().dump());
+  ASSERT_EQ(created.status, NEXUS_OK) << created.error;
+  creds.reset();  // the endpoint goes away
+  const auto put = StorageClient(*created.instance).put(test_prefix() + "k", "v");
+  EXPECT_TRUE(put.ok()) << "unexpired keys still sign: " << put.error;
+}
+
+TEST_F(S3CredentialsTest, ExpiredKeysThatCannotBeRefreshedAreUnavailable) {
+  auto creds = std::make_unique<PeerProcess>(node_script_options("fake_credentials_server.js"));
+  // ttl=0: the keys expire as they are handed out.
+  EnvGuard env(cleared({{"AWS_CONTAINER_CREDENTIALS_FULL_URI", creds->url() + "/ecs/creds?ttl=0"},
+                        {"AWS_CONTAINER_AUTHORIZATION_TOKEN", "ecs-secret-token"}}));
+  auto created = plugin_.create(keyless().dump());
+  ASSERT_EQ(created.status, NEXUS_OK) << created.error;
+  creds.reset();
+  const auto put = StorageClient(*created.instance).put(test_prefix() + "k", "v");
+  EXPECT_EQ(put.status, NEXUS_UNAVAILABLE) << put.error;
+  EXPECT_NE(put.error.find("expired and refreshing them failed"), std::string::npos) << put.error;
+  EXPECT_NE(put.error.find("ECS container endpoint"), std::string::npos) << "names the source: " << put.error;
+  EXPECT_EQ(put.error.find("ecs-session-token"), std::string::npos) << put.error;
 }
 
 TEST_F(S3CredentialsTest, FromImdsV2WithAToken) {
