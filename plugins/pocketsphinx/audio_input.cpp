@@ -47,6 +47,18 @@ std::string seconds_text(double s) {
   return buf;
 }
 
+// A cut-short recording is refused by default: a transcript of part of a
+// call, passed on as if it were the whole call, misleads whoever reads it.
+// The message says how much is missing and both ways forward.
+void refuse_truncated(const WavLayout& layout) {
+  throw sdk::invalid_argument(
+      "the WAV data chunk declares " + std::to_string(layout.declared_data_bytes) + " bytes but only " +
+      std::to_string(layout.present_data_bytes) +
+      " follow: the recording is truncated (a recorder stopped mid-write, or an upload cut short); send the whole "
+      "file, or set the option accept_truncated: true (per call, or in the instance's config) to transcribe the " +
+      seconds_text(layout.duration_seconds()) + " s that are there");
+}
+
 }  // namespace
 
 bool is_wav_media_type(std::string_view media_type) {
@@ -54,24 +66,25 @@ bool is_wav_media_type(std::string_view media_type) {
   return e == "audio/wav" || e == "audio/x-wav" || e == "audio/wave" || e == "audio/vnd.wave";
 }
 
-DecoderAudio prepare_audio(std::span<const std::uint8_t> bytes, std::string_view media_type, double max_seconds) {
+DecoderAudio prepare_audio(std::span<const std::uint8_t> bytes, std::string_view media_type, const AudioRules& rules) {
   if (!is_wav_media_type(media_type))
     throw sdk::invalid_argument("media type '" + std::string(media_type.substr(0, 100)) +
                                 "' is not accepted: the pocketsphinx plugin reads WAV only (audio/wav, audio/x-wav, "
                                 "audio/wave); convert other formats first, e.g. `sox in.mp3 -r 16000 -c 1 out.wav`");
   const WavLayout layout = parse_wav(bytes);
+  if (layout.data_length == DataLength::truncated && !rules.accept_truncated) refuse_truncated(layout);
   // Check the length from the header, before any sample is converted: a
   // long recording is refused without spending memory on it.
   const double seconds = layout.duration_seconds();
-  if (seconds > max_seconds)
+  if (seconds > rules.max_seconds)
     throw sdk::resource_exhausted("the recording is " + seconds_text(seconds) +
-                                  " s long; this instance accepts at most " + seconds_text(max_seconds) +
+                                  " s long; this instance accepts at most " + seconds_text(rules.max_seconds) +
                                   " s (max_audio_seconds): split the recording or raise the limit");
 
   DecoderAudio audio;
   audio.source = layout.format;
   audio.duration_seconds = seconds;
-  audio.truncated = layout.truncated;
+  audio.data_length = layout.data_length;
   if (layout.format.sample_rate == kDecoderSampleRate && layout.format.channels == 1 &&
       layout.format.bits_per_sample == 16) {
     // Already what the decoder wants: copy the samples bit for bit.

@@ -22,7 +22,15 @@ std::string primary_subtag(std::string tag) {
 
 CallOptions read_call_options(const nlohmann::json& options, const Settings& settings) {
   CallOptions out;
+  out.accept_truncated = settings.accept_truncated;
   if (!options.is_object()) return out;
+  if (options.contains("accept_truncated") && !options["accept_truncated"].is_null()) {
+    if (!options["accept_truncated"].is_boolean())
+      throw invalid_argument(std::string("options.accept_truncated must be true or false (found a ") +
+                             options["accept_truncated"].type_name() +
+                             "); true transcribes what there is of a truncated WAV, false refuses it");
+    out.accept_truncated = options["accept_truncated"].get<bool>();
+  }
   if (options.contains("language") && !options["language"].is_null()) {
     if (!options["language"].is_string())
       throw invalid_argument("options.language must be a language tag such as \"en\"");

@@ -87,6 +87,11 @@ constexpr const char* kSchema = R"json({
       "exclusiveMinimum": 0,
       "maximum": 86400,
       "default": 3600
+    },
+    "accept_truncated": {
+      "description": "What to do with a truncated WAV, whose data chunk declares more bytes than were sent (a recorder stopped mid-write, an upload cut short). false: refuse it with invalid_argument. true: transcribe the samples that are there, log a warning and set provider.truncated_input in the transcript. A call's option accept_truncated overrides this. A data size of 0xFFFFFFFF (a streaming writer's placeholder) is never truncated.",
+      "type": "boolean",
+      "default": false
     }
   }
 })json";

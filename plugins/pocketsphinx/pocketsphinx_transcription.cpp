@@ -45,12 +45,15 @@ nlohmann::json PocketsphinxTranscription::transcribe(sdk::CallContext& ctx, std:
   const auto started = std::chrono::steady_clock::now();
   const Settings& settings = pool_.settings();
   const CallOptions call = read_call_options(options, settings);
-  const DecoderAudio audio = prepare_audio(bytes, media_type, settings.max_audio_seconds);
-  if (audio.truncated) {
+  const DecoderAudio audio =
+      prepare_audio(bytes, media_type, AudioRules{settings.max_audio_seconds, call.accept_truncated});
+  if (audio.data_length == DataLength::truncated) {
+    // Only here when accept_truncated let it through; say so in the log
+    // too, as the transcript covers less than the recording did.
     char seconds[32];
     std::snprintf(seconds, sizeof seconds, "%.1f", audio.duration_seconds);
-    ctx.log(NEXUS_LOG_WARN, std::string("the WAV data chunk is longer than the bytes sent (a truncated recording?); "
-                                        "decoding the ") +
+    ctx.log(NEXUS_LOG_WARN, std::string("the WAV data chunk is longer than the bytes sent (a truncated recording); "
+                                        "accept_truncated is set, so decoding the ") +
                                 seconds + " s that are there");
   }
   ctx.check();

@@ -92,11 +92,17 @@ std::string read_grammar_file(const sdk::Config& c) {
 }  // namespace
 
 Settings read_settings(const sdk::Config& c) {
-  static const std::set<std::string> kKnown = {"hmm",          "lm",
-                                               "dict",         "language",
-                                               "grammar",      "grammar_file",
-                                               "keywords",     "keyword_threshold",
-                                               "max_decoders", "max_audio_seconds"};
+  static const std::set<std::string> kKnown = {"hmm",
+                                               "lm",
+                                               "dict",
+                                               "language",
+                                               "grammar",
+                                               "grammar_file",
+                                               "keywords",
+                                               "keyword_threshold",
+                                               "max_decoders",
+                                               "max_audio_seconds",
+                                               "accept_truncated"};
   for (const auto& [k, v] : c.json().items())
     if (!kKnown.count(k))
       throw invalid_argument(c.path() + "." + k +
@@ -135,6 +141,11 @@ Settings read_settings(const sdk::Config& c) {
   s.max_audio_seconds = c.get_or<double>("max_audio_seconds", 3600);
   if (!(s.max_audio_seconds > 0 && s.max_audio_seconds <= 86400))
     throw invalid_argument(c.path() + ".max_audio_seconds must be more than 0 and at most 86400 (one day)");
+  if (c.has("accept_truncated") && !c.json().at("accept_truncated").is_boolean())
+    throw invalid_argument(c.path() + ".accept_truncated must be true or false (found a " +
+                           c.json().at("accept_truncated").type_name() +
+                           "); true transcribes what there is of a truncated WAV, false (the default) refuses it");
+  s.accept_truncated = c.get_or<bool>("accept_truncated", false);
   return s;
 }
 

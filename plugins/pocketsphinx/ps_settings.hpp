@@ -24,6 +24,7 @@ struct Settings {
   double keyword_threshold = kDefaultKeywordThreshold;
   int max_decoders = 2;             // decoders in the pool = concurrent calls
   double max_audio_seconds = 3600;  // longer recordings: RESOURCE_EXHAUSTED
+  bool accept_truncated = false;    // decode a truncated WAV instead of refusing it; a call may override
 };
 
 // Throws sdk::Error(INVALID_ARGUMENT) naming the key path; missing model

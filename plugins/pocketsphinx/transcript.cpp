@@ -28,7 +28,9 @@ sdk::Transcript make_transcript(const std::vector<Utterance>& utterances, const 
                   {"channels", audio.source.channels},
                   {"bits_per_sample", audio.source.bits_per_sample}}},
                 {"decoder_sample_rate", kDecoderSampleRate}};
-  if (audio.truncated) t.provider["truncated_input"] = true;
+  // Set only when true, so a complete recording's transcript is unchanged.
+  if (audio.data_length == DataLength::truncated) t.provider["truncated_input"] = true;
+  if (audio.data_length == DataLength::unknown) t.provider["length_unknown"] = true;
   return t;
 }
 

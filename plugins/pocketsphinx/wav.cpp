@@ -182,9 +182,14 @@ WavLayout parse_wav(std::span<const std::uint8_t> bytes) {
       static_cast<std::size_t>(layout.format.channels) * (layout.format.bits_per_sample / 8);
   layout.frames = data->available / frame_bytes;
   layout.data = std::span<const std::uint8_t>(data->body, layout.frames * frame_bytes);
-  layout.truncated = data->available < data->declared_size;
+  layout.declared_data_bytes = data->declared_size;
+  layout.present_data_bytes = data->available;
+  if (data->declared_size == kStreamingDataSize)
+    layout.data_length = DataLength::unknown;
+  else if (data->available < data->declared_size)
+    layout.data_length = DataLength::truncated;
   if (layout.frames == 0)
-    throw invalid_argument(layout.truncated
+    throw invalid_argument(layout.data_length == DataLength::truncated
                                ? "the WAV file has no samples: its data chunk is cut off before the first one"
                                : "the WAV file has no samples: its data chunk is empty");
   return layout;

@@ -29,13 +29,26 @@ struct WavFormat {
   std::uint16_t bits_per_sample = 0;
 };
 
+// The size a data chunk declares that means "not known yet": what a writer
+// streaming to a pipe or socket puts there, since it cannot seek back.
+inline constexpr std::uint32_t kStreamingDataSize = 0xFFFFFFFFu;
+
+// How the bytes present compare with the data chunk's declared size.
+enum class DataLength {
+  as_declared,  // every declared byte is there
+  unknown,      // declared kStreamingDataSize: all bytes to the end are the samples
+  truncated,    // declared more than was sent: the end of the recording is missing
+};
+
 // The header facts plus where the samples are; `data` is a view into the
 // caller's bytes (whole frames only).
 struct WavLayout {
   WavFormat format;
   std::span<const std::uint8_t> data;
   std::size_t frames = 0;  // samples per channel
-  bool truncated = false;  // the data chunk claimed more bytes than were present
+  DataLength data_length = DataLength::as_declared;
+  std::uint32_t declared_data_bytes = 0;  // the data chunk's size field
+  std::size_t present_data_bytes = 0;     // its bytes actually sent (at most declared_data_bytes)
   double duration_seconds() const noexcept {
     return format.sample_rate ? static_cast<double>(frames) / format.sample_rate : 0;
   }

@@ -41,7 +41,12 @@ json transcribe_recording(const std::vector<std::string>& storages, const std::v
           {"items", {{"type", json::array({"string", "object"})}}},
           {"description",
            "Phrases to spot instead of full transcription (pocketsphinx): strings, or {\"phrase\", \"threshold\"} "
-           "objects."}}}}}};
+           "objects."}}},
+        {"accept_truncated",
+         {{"type", "boolean"},
+          {"description",
+           "true: transcribe what there is of a truncated WAV (its data chunk declares more bytes than the file "
+           "holds) instead of refusing it (pocketsphinx)."}}}}}};
   json output{{"type", "object"},
               {"additionalProperties", false},
               {"description",

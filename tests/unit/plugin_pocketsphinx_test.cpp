@@ -2,9 +2,11 @@
 // during the test by espeak-ng and sox (support/speech_audio.hpp): exact
 // grammar decodes at every accepted rate and layout, open-vocabulary and
 // keyword-spotting decodes, per-call searches that do not leak into the next
-// call, refusals of what is not readable PCM WAV, progress and cancellation
-// on a minute-long call, deadlines, the decoder pool under concurrent calls,
-// and config errors. Also the plugin's WAV reader and resampler directly.
+// call, refusals of what is not readable PCM WAV, truncated recordings
+// (refused unless accept_truncated) and the streaming placeholder size,
+// progress and cancellation on a minute-long call, deadlines, the decoder
+// pool under concurrent calls, and config errors. Also the plugin's WAV
+// reader and resampler directly.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -13,6 +15,7 @@
 #include <cmath>
 #include <condition_variable>
 #include <cstdint>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -119,6 +122,18 @@ double seconds_of_16k(const std::string& wav) {
   return static_cast<double>(wav.size() - 44) / (2 * 16000);
 }
 
+// A canonical 44-byte-header WAV with its RIFF and data sizes overwritten
+// by `size`, as a streaming writer leaves them.
+std::string with_sizes(std::string wav, std::uint32_t size) {
+  for (const std::size_t at : {std::size_t{4}, std::size_t{40}})
+    for (int i = 0; i < 4; ++i) wav[at + i] = static_cast<char>((size >> (8 * i)) & 0xff);
+  return wav;
+}
+
+bool any_log_contains(const std::vector<std::string>& logs, const std::string& text) {
+  return std::any_of(logs.begin(), logs.end(), [&](const std::string& l) { return l.find(text) != std::string::npos; });
+}
+
 // ---------------------------------------------------------------------------
 // The plugin through its C ABI.
 
@@ -158,12 +173,14 @@ TEST_F(PocketsphinxTest, DescriptorIsATranscriptionPluginWithAStrictSchema) {
   ASSERT_NE(d.on_get_interface(NEXUS_TRANSCRIPTION_V1), nullptr);
   const json schema = json::parse(d.config_schema);
   EXPECT_EQ(schema.at("additionalProperties"), false);
-  for (const char* key :
-       {"hmm", "lm", "dict", "grammar", "grammar_file", "keywords", "max_decoders", "max_audio_seconds"}) {
+  for (const char* key : {"hmm", "lm", "dict", "grammar", "grammar_file", "keywords", "max_decoders",
+                          "max_audio_seconds", "accept_truncated"}) {
     ASSERT_TRUE(schema.at("properties").contains(key)) << key;
     EXPECT_FALSE(schema["properties"][key].value("description", "").empty()) << key;
   }
   EXPECT_EQ(schema["properties"]["max_decoders"]["default"], 2);
+  EXPECT_EQ(schema["properties"]["accept_truncated"]["type"], "boolean");
+  EXPECT_EQ(schema["properties"]["accept_truncated"]["default"], false);
   EXPECT_EQ(schema["properties"]["hmm"]["default"], "/usr/share/pocketsphinx/model/en-us/en-us");
 }
 
@@ -341,22 +358,86 @@ TEST_F(PocketsphinxTest, AllThreeWavMediaTypesAndParametersAreAccepted) {
     EXPECT_EQ(transcript_ok(*inst, audio, nullptr, type).value("text", ""), kSentence) << type;
 }
 
-TEST_F(PocketsphinxTest, TruncatedRecordingIsDecodedAsFarAsItGoesWithAWarning) {
+// A recording with a second of silence after the sentence, and the same
+// with its last half second cut off: the data chunk still declares it all,
+// as a recorder killed mid-call leaves it.
+struct CutRecording {
+  std::string whole, cut;
+};
+CutRecording cut_recording() {
+  CutRecording r;
+  r.whole = Speech::get().wav(kSentence, {}, 1.0);
+  r.cut = r.whole.substr(0, r.whole.size() - 16000 * 2 / 2);
+  return r;
+}
+
+TEST_F(PocketsphinxTest, TruncatedRecordingIsRefusedByDefaultSayingWhatIsMissingAndHowToFixIt) {
   auto inst = create(grammar_config());
-  // A data chunk that claims more than was sent, as a recorder killed mid-call leaves it.
-  const std::string audio = speech().wav(kSentence, {}, 1.0);
-  const std::string cut = audio.substr(0, audio.size() - 16000 * 2 / 2);  // the last half second of silence gone
+  const CutRecording rec = cut_recording();
+  const TranscribeResult r = transcribe(*inst, rec.cut);
+  ASSERT_EQ(r.status, NEXUS_INVALID_ARGUMENT) << r.error;
+  EXPECT_TRUE(r.transcript.empty()) << r.transcript;
+  char present_seconds[32];
+  std::snprintf(present_seconds, sizeof present_seconds, "%.1f s that are there", seconds_of_16k(rec.cut));
+  for (const std::string& w : {"the WAV data chunk declares " + std::to_string(rec.whole.size() - 44) +
+                                   " bytes but only " + std::to_string(rec.cut.size() - 44) + " follow",
+                               std::string("truncated"), std::string("send the whole file"),
+                               std::string("accept_truncated: true"), std::string(present_seconds)})
+    EXPECT_NE(r.error.find(w), std::string::npos) << "'" << w << "' not in: " << r.error;
+  // The whole recording is of course fine.
+  EXPECT_EQ(transcript_ok(*inst, rec.whole).value("text", ""), kSentence);
+}
+
+TEST_F(PocketsphinxTest, AcceptTruncatedInTheConfigDecodesWhatIsThereWithAWarning) {
+  auto inst = create(json{{"grammar", kGrammar}, {"accept_truncated", true}});
+  const CutRecording rec = cut_recording();
   TranscriptionContext ctx;
-  const TranscribeResult r = transcribe(*inst, cut, "audio/wav", {}, ctx);
+  const TranscribeResult r = transcribe(*inst, rec.cut, "audio/wav", {}, ctx);
   ASSERT_EQ(r.status, NEXUS_OK) << r.error;
   const json t = r.json();
   EXPECT_EQ(t.value("text", ""), kSentence);
-  EXPECT_EQ(t["provider"].value("truncated_input", false), true);
-  EXPECT_NEAR(t.value("duration_s", 0.0), seconds_of_16k(cut), 1e-6);
-  const auto logs = ctx.logs();
-  EXPECT_TRUE(std::any_of(logs.begin(), logs.end(), [](const std::string& l) {
-    return l.find("data chunk is longer") != std::string::npos;
-  })) << "no warning logged";
+  EXPECT_EQ(t["provider"].value("truncated_input", false), true) << t.dump();
+  EXPECT_FALSE(t["provider"].contains("length_unknown")) << t.dump();
+  EXPECT_NEAR(t.value("duration_s", 0.0), seconds_of_16k(rec.cut), 1e-6);
+  EXPECT_TRUE(any_log_contains(ctx.logs(), "data chunk is longer")) << "no warning logged";
+  // A complete recording says nothing of truncation.
+  EXPECT_FALSE(transcript_ok(*inst, rec.whole)["provider"].contains("truncated_input"));
+}
+
+TEST_F(PocketsphinxTest, AcceptTruncatedAsACallOptionOverridesTheInstanceForThatCallOnly) {
+  const CutRecording rec = cut_recording();
+  auto strict = create(grammar_config());
+  const json t = transcript_ok(*strict, rec.cut, json{{"accept_truncated", true}});
+  EXPECT_EQ(t.value("text", ""), kSentence);
+  EXPECT_EQ(t["provider"].value("truncated_input", false), true) << t.dump();
+  EXPECT_EQ(transcribe(*strict, rec.cut).status, NEXUS_INVALID_ARGUMENT) << "the option leaked into the next call";
+  EXPECT_EQ(transcribe(*strict, rec.cut, "audio/wav", R"({"accept_truncated": null})").status, NEXUS_INVALID_ARGUMENT)
+      << "null is the instance's setting";
+
+  auto lenient = create(json{{"grammar", kGrammar}, {"accept_truncated", true}});
+  const TranscribeResult refused = transcribe(*lenient, rec.cut, "audio/wav", R"({"accept_truncated": false})");
+  EXPECT_EQ(refused.status, NEXUS_INVALID_ARGUMENT) << refused.error;
+  EXPECT_NE(refused.error.find("truncated"), std::string::npos) << refused.error;
+  EXPECT_EQ(transcribe(*lenient, rec.cut).status, NEXUS_OK) << "the option leaked into the next call";
+}
+
+TEST_F(PocketsphinxTest, StreamingPlaceholderSizeIsDecodedInFullWithoutAWarning) {
+  // RIFF and data sizes left at 0xFFFFFFFF by a writer that streamed the
+  // recording and could not seek back: nothing is missing, so nothing is
+  // refused, whatever accept_truncated says.
+  auto inst = create(grammar_config());
+  const std::string whole = speech().wav(kSentence, {}, 1.0);
+  ASSERT_EQ(whole.substr(36, 4), "data") << "not a canonical 44-byte header";
+  const std::string streamed = with_sizes(whole, 0xFFFFFFFFu);
+  TranscriptionContext ctx;
+  const TranscribeResult r = transcribe(*inst, streamed, "audio/wav", R"({"accept_truncated": false})", ctx);
+  ASSERT_EQ(r.status, NEXUS_OK) << r.error;
+  const json t = r.json();
+  EXPECT_EQ(t.value("text", ""), kSentence);
+  EXPECT_EQ(t["provider"].value("length_unknown", false), true) << t.dump();
+  EXPECT_FALSE(t["provider"].contains("truncated_input")) << t.dump();
+  EXPECT_NEAR(t.value("duration_s", 0.0), seconds_of_16k(whole), 1e-6);
+  for (const auto& l : ctx.logs()) EXPECT_EQ(l.find("data chunk"), std::string::npos) << l;
 }
 
 TEST_F(PocketsphinxTest, RecordingOverTheLimitIsResourceExhausted) {
@@ -852,6 +933,7 @@ TEST_F(PocketsphinxTest, BadConfigIsRefusedAtCreateNamingTheProblem) {
       {"empty language", {{"language", ""}}, {"config.language"}},
       {"zero decoders", {{"max_decoders", 0}}, {"max_decoders"}},
       {"negative duration limit", {{"max_audio_seconds", -1}}, {"max_audio_seconds"}},
+      {"accept_truncated not a boolean", {{"accept_truncated", "yes"}}, {"config.accept_truncated", "true or false"}},
       {"unknown key", {{"model", "x"}}, {"config.model", "not a pocketsphinx setting"}},
   };
   for (const auto& c : cases) {
@@ -884,6 +966,10 @@ TEST_F(PocketsphinxTest, BadCallOptionsAreInvalidArgumentAndLeaveTheDecoderUsabl
       {"keyword not in the dictionary", {{"keywords", {"billing qzxvbn"}}}, {"options.keywords", "'qzxvbn'"}},
       {"both searches", {{"grammar", kGrammar}, {"keywords", {"billing"}}}, {"both"}},
       {"another language", {{"language", "fr"}}, {"options.language", "fr", "en"}},
+      {"accept_truncated not a boolean",
+       {{"accept_truncated", "yes"}},
+       {"options.accept_truncated", "true or false", "string"}},
+      {"accept_truncated a number", {{"accept_truncated", 1}}, {"options.accept_truncated", "number"}},
   };
   for (const auto& c : cases) {
     const TranscribeResult r = transcribe(*inst, audio, "audio/wav", c.options.dump());
@@ -972,7 +1058,9 @@ TEST(PocketsphinxWav, ReadsPlainPcmAndSkipsOtherChunksIncludingOddSizedOnes) {
   const ps::WavLayout l = ps::parse_wav(bytes_of(wav));
   EXPECT_EQ(l.format.sample_rate, 16000u);
   EXPECT_EQ(l.frames, 4u);
-  EXPECT_FALSE(l.truncated);
+  EXPECT_EQ(l.data_length, ps::DataLength::as_declared);
+  EXPECT_EQ(l.declared_data_bytes, 8u);
+  EXPECT_EQ(l.present_data_bytes, 8u);
   const auto mono = ps::decode_mono(l);
   ASSERT_EQ(mono.size(), 4u);
   EXPECT_FLOAT_EQ(mono[1], 0.5f);
@@ -1015,12 +1103,29 @@ TEST(PocketsphinxWav, AcceptsExtensiblePcmAndRefusesExtensibleFloat) {
   EXPECT_NE(e.find("IEEE float"), std::string::npos) << e;
 }
 
-TEST(PocketsphinxWav, DataLongerThanTheFileIsReadAsFarAsItGoes) {
-  // 0xFFFFFFFF: a streaming writer that never went back to fill the size in.
+TEST(PocketsphinxWav, StreamingPlaceholderSizeIsLengthUnknownNotTruncated) {
+  // 0xFFFFFFFF in the data and RIFF sizes: a streaming writer that never
+  // went back to fill them in. Every whole frame there is read.
   const std::string samples = pcm16({1, 2, 3}) + "\x04";  // and half a sample at the end
-  const ps::WavLayout l = ps::parse_wav(bytes_of(riff(fmt_chunk({}) + data_chunk(samples, 0xFFFFFFFFu))));
-  EXPECT_TRUE(l.truncated);
+  std::string wav = riff(fmt_chunk({}) + data_chunk(samples, 0xFFFFFFFFu));
+  wav.replace(4, 4, std::string(4, '\xFF'));
+  const ps::WavLayout l = ps::parse_wav(bytes_of(wav));
+  EXPECT_EQ(l.data_length, ps::DataLength::unknown);
   EXPECT_EQ(l.frames, 3u);
+  EXPECT_EQ(l.data.size(), 6u);
+  EXPECT_EQ(ps::decode_mono(l).size(), 3u);
+}
+
+TEST(PocketsphinxWav, DataLongerThanWasSentIsTruncatedWithBothSizesReported) {
+  const std::string samples = pcm16({1, 2, 3});
+  const ps::WavLayout l = ps::parse_wav(bytes_of(riff(fmt_chunk({}) + data_chunk(samples, 1000))));
+  EXPECT_EQ(l.data_length, ps::DataLength::truncated);
+  EXPECT_EQ(l.declared_data_bytes, 1000u);
+  EXPECT_EQ(l.present_data_bytes, 6u);
+  EXPECT_EQ(l.frames, 3u);
+  // One byte short of the declared size is truncated too; only 0xFFFFFFFF means "unknown".
+  const ps::WavLayout short_by_one = ps::parse_wav(bytes_of(riff(fmt_chunk({}) + data_chunk(samples, 0xFFFFFFFEu))));
+  EXPECT_EQ(short_by_one.data_length, ps::DataLength::truncated);
 }
 
 TEST(PocketsphinxWav, RefusesBrokenHeadersNamingWhatWasFound) {
@@ -1070,7 +1175,7 @@ TEST(PocketsphinxWav, RefusesBrokenHeadersNamingWhatWasFound) {
 TEST(PocketsphinxAudioInput, SixteenKilohertzMonoPassesThroughBitForBit) {
   const std::vector<std::int16_t> samples = {0, 1, -1, 32767, -32768, 1234};
   const ps::DecoderAudio a =
-      ps::prepare_audio(bytes_of(riff(fmt_chunk({}) + data_chunk(pcm16(samples)))), "audio/wav", 10);
+      ps::prepare_audio(bytes_of(riff(fmt_chunk({}) + data_chunk(pcm16(samples)))), "audio/wav", {.max_seconds = 10});
   EXPECT_EQ(a.samples, samples);
   EXPECT_DOUBLE_EQ(a.duration_seconds, 6.0 / 16000);
 }
@@ -1087,25 +1192,65 @@ TEST(PocketsphinxAudioInput, LongRecordingsAreConvertedInBlocksWithTheSameResult
     samples.push_back(static_cast<std::int16_t>(8000 * std::sin(2 * M_PI * 3000 * t)));
   }
   const std::string wav = riff(fmt_chunk(h) + data_chunk(pcm16(samples)));
-  const ps::DecoderAudio a = ps::prepare_audio(bytes_of(wav), "audio/wav", 60);
+  const ps::DecoderAudio a = ps::prepare_audio(bytes_of(wav), "audio/wav", {.max_seconds = 60});
   const auto at_once = ps::to_int16(ps::resample(ps::decode_mono(ps::parse_wav(bytes_of(wav))), 44100, 16000));
   ASSERT_EQ(a.samples.size(), 25u * 16000);
   EXPECT_EQ(a.samples, at_once);
 }
 
 TEST(PocketsphinxAudioInput, LimitIsCheckedFromTheHeader) {
-  // Declares an hour of 48 kHz stereo but sends a few bytes: refused as too
-  // long from the header alone, not as truncated.
+  // Three seconds of 48 kHz stereo: refused from the header's sizes, before
+  // any sample is converted.
   Header h;
   h.rate = 48000;
   h.channels = 2;
   const std::string wav = riff(fmt_chunk(h) + data_chunk(pcm16(std::vector<std::int16_t>(2 * 48000 * 3, 0))));
   try {
-    ps::prepare_audio(bytes_of(wav), "audio/wav", 2.5);
+    ps::prepare_audio(bytes_of(wav), "audio/wav", {.max_seconds = 2.5});
     ADD_FAILURE() << "3 s accepted under a 2.5 s limit";
   } catch (const sdk::Error& e) {
     EXPECT_EQ(e.status(), NEXUS_RESOURCE_EXHAUSTED);
     EXPECT_NE(std::string(e.what()).find("3.0 s"), std::string::npos) << e.what();
+  }
+}
+
+TEST(PocketsphinxAudioInput, TruncatedDataIsRefusedUnlessAcceptedAndThePlaceholderIsNot) {
+  const std::vector<std::int16_t> samples = {1, 2, 3, 4};
+  const std::string cut = riff(fmt_chunk({}) + data_chunk(pcm16(samples), 32000));  // declares a second
+  try {
+    ps::prepare_audio(bytes_of(cut), "audio/wav", {.max_seconds = 10});
+    ADD_FAILURE() << "a truncated WAV was accepted by default";
+  } catch (const sdk::Error& e) {
+    EXPECT_EQ(e.status(), NEXUS_INVALID_ARGUMENT);
+    EXPECT_NE(std::string(e.what()).find("declares 32000 bytes but only 8 follow"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("0.0 s that are there"), std::string::npos) << e.what();
+  }
+  const ps::DecoderAudio accepted =
+      ps::prepare_audio(bytes_of(cut), "audio/wav", {.max_seconds = 10, .accept_truncated = true});
+  EXPECT_EQ(accepted.data_length, ps::DataLength::truncated);
+  EXPECT_EQ(accepted.samples, samples);
+
+  const std::string streamed = riff(fmt_chunk({}) + data_chunk(pcm16(samples), 0xFFFFFFFFu));
+  const ps::DecoderAudio a = ps::prepare_audio(bytes_of(streamed), "audio/wav", {.max_seconds = 10});
+  EXPECT_EQ(a.data_length, ps::DataLength::unknown);
+  EXPECT_EQ(a.samples, samples);
+}
+
+TEST(PocketsphinxAudioInput, TruncationIsJudgedBeforeTheLengthLimit) {
+  // Cut short and, even so, over the limit: the refusal names what is wrong
+  // with the file first; accepted, the length of what is there is checked.
+  const std::string cut = riff(fmt_chunk({}) + data_chunk(pcm16(std::vector<std::int16_t>(3200, 0)), 64000));
+  try {
+    ps::prepare_audio(bytes_of(cut), "audio/wav", {.max_seconds = 0.1});
+    ADD_FAILURE() << "accepted";
+  } catch (const sdk::Error& e) {
+    EXPECT_EQ(e.status(), NEXUS_INVALID_ARGUMENT) << e.what();
+  }
+  try {
+    ps::prepare_audio(bytes_of(cut), "audio/wav", {.max_seconds = 0.1, .accept_truncated = true});
+    ADD_FAILURE() << "0.2 s accepted under a 0.1 s limit";
+  } catch (const sdk::Error& e) {
+    EXPECT_EQ(e.status(), NEXUS_RESOURCE_EXHAUSTED) << e.what();
   }
 }
 

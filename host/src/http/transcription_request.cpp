@@ -61,6 +61,11 @@ std::variant<TranscriptionSubmission, Reply> from_upload(const RouteContext& ctx
       const auto b = parse_bool(value);
       if (!b) return bad("query parameter async='" + value + "': use true or false");
       s.spec.async = *b;
+    } else if (name == "accept_truncated") {
+      // A provider option (pocketsphinx): transcribe a recording cut short.
+      const auto b = parse_bool(value);
+      if (!b) return bad("query parameter accept_truncated='" + value + "': use true or false");
+      s.spec.options[name] = *b;
     } else if (name == "output_storage") {
       out_storage = value;
     } else if (name == "output_key") {
@@ -77,7 +82,7 @@ std::variant<TranscriptionSubmission, Reply> from_upload(const RouteContext& ctx
     } else {
       return bad("unknown query parameter '" + name +
                  "'; an audio upload takes provider, async, output_storage, output_key, language, prompt, "
-                 "response_format, temperature and model");
+                 "response_format, temperature, model and accept_truncated");
     }
   }
   if (out_storage.has_value() != out_key.has_value())
