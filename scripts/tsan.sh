@@ -23,7 +23,7 @@ build=build-tsan
 # Plugins no TSan test loads (a new plugin is built here too until it is
 # listed: that costs time, never correctness).
 unused_plugins='/(aws|s3|dynamodb|openai|pocketsphinx|transcribe_tools|jwt|bearer|sql)$'
-test_files='/(unit/(reload|request_pool)|integration/(reload|mcp|limits))_test\.cpp$'
+test_files='/(unit/(reload|request_pool)|integration/(reload|mcp|mcp_inline_tools|limits))_test\.cpp$'
 # Configured every time (a few seconds) so an old build-tsan picks up the
 # current selection.
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Debug -DNEXUS_SANITIZE=thread -DNEXUS_BUILD_TESTS=ON \

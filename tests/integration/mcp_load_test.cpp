@@ -37,15 +37,9 @@ json config() {
           {"mcp", {{"session_key", kSessionKey}}}};
 }
 
-const std::string kSimpleText = "This is a simple text response for testing.";
-
 TEST(McpLoad, EveryCallIsAnsweredUnderSustainedConcurrentLoad) {
   NexusdProcess server(config());
-  const std::string session = open_session(server.port());
-  ASSERT_FALSE(session.empty());
-  constexpr int kConnections = 32, kCalls = 150;  // wrk's -c32 in bench/run
-  EXPECT_EQ(run_clients(server.port(), session, kConnections, kCalls, "test_simple_text", kSimpleText),
-            kConnections * kCalls);
+  expect_every_call_answered_under_load(server.port());
 }
 
 TEST(McpLoad, ClientsLeavingMidCallDoNotStallTheOthers) {

@@ -196,4 +196,17 @@ inline int run_clients(std::uint16_t port, const std::string& session, int conne
   return answered;
 }
 
+// What the conformance fixture's test_simple_text answers.
+inline const std::string kSimpleText = "This is a simple text response for testing.";
+
+// The load of bench/run's MCP pair (wrk -c32): 32 keep-alive connections of
+// 150 test_simple_text calls each, on a session of the fixture; every call
+// must be answered with its text.
+inline void expect_every_call_answered_under_load(std::uint16_t port) {
+  const std::string session = open_session(port);
+  ASSERT_FALSE(session.empty());
+  constexpr int kConnections = 32, kCalls = 150;
+  EXPECT_EQ(run_clients(port, session, kConnections, kCalls, "test_simple_text", kSimpleText), kConnections * kCalls);
+}
+
 }  // namespace nexus::test
