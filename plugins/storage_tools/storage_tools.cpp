@@ -6,6 +6,7 @@
 #include <optional>
 
 #include <nexus/sdk/error.hpp>
+#include <nexus/sdk/scopes.hpp>
 #include <nexus/sdk/storage.hpp>
 
 #include "content_items.hpp"
@@ -49,6 +50,34 @@ const json& find_definition(const json& tools, std::string_view name) {
 
 bool is_write_tool(std::string_view name) {
   return name == "storage_write" || name == "storage_delete";
+}
+
+// What a tool does to its storage: the operation of the scope the host's
+// REST route needs for the same thing (storage:<instance>:<operation>), and
+// the same in words for a refusal.
+struct StorageAccess {
+  std::string_view operation;
+  std::string_view doing;
+};
+
+StorageAccess access_of(std::string_view tool) {
+  if (tool == "storage_list") return {"list", "listing"};
+  if (tool == "storage_write") return {"write", "writing"};
+  if (tool == "storage_delete") return {"delete", "deleting"};
+  return {"read", "reading"};  // storage_read, storage_info
+}
+
+// The isError result refusing `tool` on `args` when the caller lacks the
+// storage scope it needs; null when the caller may go ahead.
+json refusal_for(const sdk::CallContext& ctx, std::string_view tool, const json& args) {
+  const std::string instance = args["storage"].get<std::string>();
+  const StorageAccess access = access_of(tool);
+  const std::string scope = sdk::storage_scope(instance, access.operation);
+  if (sdk::caller_may(ctx, scope)) return nullptr;
+  const std::string what = args.contains("key")
+                               ? "'" + args["key"].get<std::string>() + "' in storage '" + instance + "'"
+                               : "storage '" + instance + "'";
+  return sdk::error_result(sdk::not_allowed_text(std::string(access.doing) + " " + what, scope));
 }
 
 }  // namespace
@@ -100,6 +129,8 @@ json StorageTools::call_tool(sdk::CallContext& ctx, std::string_view name, const
   check_arguments(name, definition["inputSchema"], arguments);
   const StorageClient& s = storage(arguments["storage"].get<std::string>());
   if (arguments.contains("key")) check_storage_key("key", arguments["key"].get<std::string>());
+  // The host checked only "tools:<name>"; the storage scope is checked here.
+  if (json refused = refusal_for(ctx, name, arguments); !refused.is_null()) return refused;
   if (name == "storage_list") return list(ctx, s, arguments);
   if (name == "storage_read") return read(ctx, s, arguments);
   if (name == "storage_info") return info(ctx, s, arguments);
@@ -210,16 +241,19 @@ json StorageTools::remove(sdk::CallContext& ctx, const StorageClient& s, const j
   return sdk::text_result("deleted '" + key + "' from storage '" + s.instance() + "'");
 }
 
-json StorageTools::list_resources(sdk::CallContext&) {
-  // Objects can be millions: offer one template per storage rather than a list.
+json StorageTools::list_resources(sdk::CallContext& ctx) {
+  // Objects can be millions: offer one template per storage rather than a
+  // list — and only for the storages the caller may read.
   json templates = json::array();
-  for (const auto& n : names_)
+  for (const auto& n : names_) {
+    if (!sdk::caller_may(ctx, sdk::storage_scope(n, "read"))) continue;
     templates.push_back(
         {{"uriTemplate", std::string(kScheme) + n + "/{key}"},
          {"name", n + "-objects"},
          {"title", "Objects in storage '" + n + "'"},
          {"description", "An object of storage '" + n + "' by key, e.g. " + object_uri(n, "calls/call-1.json") +
                              "; text types come back as text, others as base64 blobs"}});
+  }
   return {{"resources", json::array()}, {"resourceTemplates", templates}};
 }
 
@@ -236,6 +270,9 @@ json StorageTools::read_resource(sdk::CallContext& ctx, std::string_view uri) {
                          "' names no configured storage; URIs look like storage://<storage>/<key>");
   const std::string key = percent_decode(rest.substr(slash + 1));
   check_storage_key("key", key);
+  if (const std::string scope = sdk::storage_scope(name, "read"); !sdk::caller_may(ctx, scope))
+    throw sdk::Error(NEXUS_PERMISSION_DENIED,
+                     sdk::not_allowed_text("reading '" + key + "' in storage '" + name + "'", scope));
   const StorageReply r = it->second.get(ctx, key, std::nullopt, max_read_bytes_);
   if (r.status == NEXUS_NOT_FOUND) throw sdk::not_found("no object '" + key + "' in storage '" + name + "'");
   if (r.status == NEXUS_RESOURCE_EXHAUSTED)
@@ -254,6 +291,8 @@ json StorageTools::complete_resource_argument(sdk::CallContext& ctx, std::string
   const std::string_view rest = uri_template.substr(kScheme.size());
   const auto it = storages_.find(rest.substr(0, rest.find('/')));
   if (it == storages_.end()) return sdk::completion_values({});
+  // Completing a key lists keys: without the list scope there is nothing to offer.
+  if (!sdk::caller_may(ctx, sdk::storage_scope(it->first, "list"))) return sdk::completion_values({});
   const StorageReply r = it->second.list(ctx, partial, "", 100);
   std::vector<std::string> keys;
   if (r.ok())

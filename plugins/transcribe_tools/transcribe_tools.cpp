@@ -6,9 +6,11 @@
 // what to do; cancellation and the deadline end the call at protocol level.
 #include "transcribe_tools.hpp"
 
+#include <optional>
 #include <span>
 
 #include <nexus/sdk/error.hpp>
+#include <nexus/sdk/scopes.hpp>
 #include <nexus/sdk/tool_support.hpp>
 
 namespace nexus::plugins::transcribe_tools {
@@ -45,6 +47,19 @@ json too_large(const ObjectRef& recording, std::uint64_t size, std::uint64_t lim
                       "more than this server transcribes at once (max_audio_bytes " + std::to_string(limit) +
                       "); split the recording into shorter parts, or ask the operator to raise max_audio_bytes. "
                       "Nothing was transcribed or saved");
+}
+
+// The isError result refusing the call when its caller lacks a scope the
+// host's REST transcription route requires of a submitter — reading the
+// recording and writing the output — or null when it holds both.
+json refusal_for(const sdk::CallContext& ctx, const ObjectRef& recording, const ObjectRef& output) {
+  const std::string read = sdk::storage_scope(recording.storage, "read");
+  const std::string write = sdk::storage_scope(output.storage, "write");
+  const std::optional<std::string> missing = sdk::missing_scope(ctx, {read, write});
+  if (!missing) return nullptr;
+  const std::string doing = *missing == read ? "transcribing recording " + at(recording)
+                                             : "saving the transcript to " + at(output);
+  return error_result(sdk::not_allowed_text(doing, *missing) + ". Nothing was transcribed or saved");
 }
 
 }  // namespace
@@ -179,6 +194,9 @@ json TranscribeTools::transcribe(sdk::CallContext& ctx, const json& args) {
   if (output == recording)
     return error_result("the transcript would be saved over the recording " + at(recording) +
                         "; give an output key that differs from the recording's");
+  // The host checked only "tools:transcribe_recording"; the storage scopes
+  // are checked here, before any storage is touched.
+  if (json refused = refusal_for(ctx, recording, output); !refused.is_null()) return refused;
   if (!args.contains("output"))
     if (json refused = refuse_existing_default(ctx, output); !refused.is_null()) return refused;
 

@@ -23,7 +23,7 @@ cat > "$WORK/nexus.json" <<JSON
     "store": {"plugin": "memory", "config": {}},
     "kv": {"plugin": "kv", "config": {"storage": "store"}},
     "files": {"plugin": "storage_tools", "config": {"storages": ["store"]}},
-    "keys": {"plugin": "apikey", "config": {"keys": [{"id": "agent", "env": "INSPECTOR_KEY", "scopes": ["tools:*"]}]}}
+    "keys": {"plugin": "apikey", "config": {"keys": [{"id": "agent", "env": "INSPECTOR_KEY", "scopes": ["tools:*", "storage:store:read"]}]}}
   },
   "routes": {"mcp": {"auth": ["keys"]}}
 }
@@ -51,6 +51,7 @@ out=$(inspect --method tools/call --tool-name storage_read --tool-arg storage=st
 rc=$?
 set -e
 [[ $rc -eq 5 ]] || fail "storage_read of a missing key: expected exit 5 (isError), got $rc: $out"
+grep -q "no object" <<<"$out" || fail "storage_read of a missing key: not the missing-object error: $out"
 echo "ok: a missing object is an isError result"
 
 # Without the API key the endpoint refuses.

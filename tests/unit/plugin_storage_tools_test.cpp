@@ -12,11 +12,13 @@
 #include <nlohmann/json.hpp>
 
 #include "support/plugin_harness.hpp"
+#include "support/principal_context.hpp"
 #include "support/tools_harness.hpp"
 
 namespace {
 
 using nexus::test::Outcome;
+using nexus::test::PrincipalContext;
 using nexus::test::StringWriter;
 using nexus::test::StubHost;
 using nexus::test::TestContext;
@@ -71,6 +73,29 @@ class StorageToolsTest : public ::testing::Test {
 
   const nexus_resources_v1& resources() const {
     return *static_cast<const nexus_resources_v1*>(plugin_.descriptor().on_get_interface(NEXUS_RESOURCES_V1));
+  }
+  const nexus_tools_v1& tools() const {
+    return *static_cast<const nexus_tools_v1*>(plugin_.descriptor().on_get_interface(NEXUS_TOOLS_V1));
+  }
+  // A tool call by an authenticated caller with `principal`.
+  Outcome call_as(const json& principal, const ToolsInstance& st, const std::string& name, const json& args) const {
+    const PrincipalContext ctx(principal);
+    StringWriter out;
+    const std::string a = args.dump();
+    Outcome o;
+    o.status = tools().on_call_tool(st.raw(), ctx.get(), nexus_str{name.data(), name.size()},
+                                    nexus_str{a.data(), a.size()}, out.get());
+    o.error = ctx.error();
+    if (o.status == NEXUS_OK) o.result = json::parse(out.str());
+    return o;
+  }
+  // resources/read by an authenticated caller: the status, and the error text.
+  std::pair<nexus_status, std::string> read_as(const json& principal, const ToolsInstance& st,
+                                               const std::string& uri) const {
+    const PrincipalContext ctx(principal);
+    StringWriter out;
+    const nexus_status s = resources().on_read_resource(st.raw(), ctx.get(), nexus_str{uri.data(), uri.size()}, out.get());
+    return {s, ctx.error()};
   }
 
   LoadedPlugin memory_{plugin_path("memory")};
@@ -264,6 +289,144 @@ TEST_F(StorageToolsTest, ResourceTemplatesAndReads) {
             NEXUS_OK)
       << cctx.error();
   EXPECT_EQ(json::parse(c.str())["values"], json::array({"calls/1.txt"}));
+}
+
+// ---- the caller's storage scopes (the same as the REST storage routes) ----
+
+TEST_F(StorageToolsTest, EachToolNeedsTheStorageScopeOfItsOperation) {
+  auto st = make();
+  ASSERT_TRUE(storage("transcripts").put("calls/1.json", "{}").ok());
+  struct Case {
+    const char* tool;
+    const char* scope;
+    json args;
+  };
+  const Case cases[] = {
+      {"storage_list", "storage:transcripts:list", {{"storage", "transcripts"}}},
+      {"storage_read", "storage:transcripts:read", {{"storage", "transcripts"}, {"key", "calls/1.json"}}},
+      {"storage_info", "storage:transcripts:read", {{"storage", "transcripts"}, {"key", "calls/1.json"}}},
+      {"storage_write", "storage:transcripts:write",
+       {{"storage", "transcripts"}, {"key", "calls/2.json"}, {"text", "{}"}}},
+      {"storage_delete", "storage:transcripts:delete", {{"storage", "transcripts"}, {"key", "calls/1.json"}}},
+  };
+  // Every other operation on the instance, and this one on another instance.
+  for (const Case& c : cases) {
+    json others = json::array({"storage:recordings:*"});
+    for (const Case& o : cases)
+      if (std::string(o.scope) != c.scope) others.push_back(o.scope);
+    const Outcome refused = call_as(PrincipalContext::with_scopes(others), *st, c.tool, c.args);
+    ASSERT_EQ(refused.status, NEXUS_OK) << c.tool << ": " << refused.error;
+    EXPECT_TRUE(refused.is_error()) << c.tool << ": " << refused.result.dump();
+    EXPECT_NE(refused.text().find(std::string("needs scope '") + c.scope + "'"), std::string::npos)
+        << c.tool << ": " << refused.text();
+    EXPECT_EQ(refused.text().find("tools:*"), std::string::npos) << "lists the caller's scopes: " << refused.text();
+  }
+  // Nothing was written or deleted by the refused calls.
+  EXPECT_TRUE(storage("transcripts").head("calls/1.json").ok());
+  EXPECT_EQ(storage("transcripts").head("calls/2.json").status, NEXUS_NOT_FOUND);
+
+  for (const Case& c : cases) {
+    const Outcome allowed = call_as(PrincipalContext::with_scopes({c.scope}), *st, c.tool, c.args);
+    ASSERT_EQ(allowed.status, NEXUS_OK) << c.tool << ": " << allowed.error;
+    EXPECT_FALSE(allowed.is_error()) << c.tool << ": " << allowed.result.dump();
+  }
+  EXPECT_EQ(storage("transcripts").head("calls/1.json").status, NEXUS_NOT_FOUND);  // the delete ran
+  EXPECT_TRUE(storage("transcripts").head("calls/2.json").ok());                    // the write ran
+}
+
+TEST_F(StorageToolsTest, TheRefusalNamesTheKeyTheInstanceAndTheScope) {
+  auto st = make();
+  const Outcome o = call_as(PrincipalContext::with_scopes({"storage:recordings:read"}), *st, "storage_read",
+                            {{"storage", "transcripts"}, {"key", "calls/1.json"}});
+  ASSERT_EQ(o.status, NEXUS_OK) << o.error;
+  EXPECT_TRUE(o.is_error());
+  EXPECT_EQ(o.text().rfind("not allowed: reading 'calls/1.json' in storage 'transcripts' needs scope "
+                           "'storage:transcripts:read'",
+                           0),
+            0u)
+      << o.text();
+  const Outcome list =
+      call_as(PrincipalContext::with_scopes({"storage:recordings:read"}), *st, "storage_list", {{"storage", "recordings"}});
+  EXPECT_EQ(list.text().rfind("not allowed: listing storage 'recordings' needs scope 'storage:recordings:list'", 0), 0u)
+      << list.text();
+}
+
+TEST_F(StorageToolsTest, AMissingScopeIsRefusedBeforeTheStorageIsAsked) {
+  // Whether an object exists is itself not for a caller without the scope.
+  auto st = make();
+  const Outcome o = call_as(PrincipalContext::with_scopes({}), *st, "storage_info",
+                            {{"storage", "recordings"}, {"key", "nope.wav"}});
+  ASSERT_EQ(o.status, NEXUS_OK) << o.error;
+  EXPECT_TRUE(o.is_error());
+  EXPECT_NE(o.text().find("storage:recordings:read"), std::string::npos) << o.text();
+  EXPECT_EQ(o.text().find("no object"), std::string::npos) << o.text();
+}
+
+TEST_F(StorageToolsTest, WildcardScopesCoverInTheHostsGrammar) {
+  auto st = make();
+  ASSERT_TRUE(storage("transcripts").put("a.txt", "a", typed("text/plain")).ok());
+  const json args = {{"storage", "transcripts"}, {"key", "a.txt"}};
+  EXPECT_FALSE(call_as(PrincipalContext::with_scopes({"storage:*:read"}), *st, "storage_read", args).is_error());
+  EXPECT_FALSE(call_as(PrincipalContext::with_scopes({"storage:transcripts:*"}), *st, "storage_read", args).is_error());
+  EXPECT_FALSE(call_as(PrincipalContext::with_scopes({"*"}), *st, "storage_read", args).is_error());
+  EXPECT_TRUE(call_as(PrincipalContext::with_scopes({"storage:*:list"}), *st, "storage_read", args).is_error());
+  EXPECT_TRUE(call_as(PrincipalContext::with_scopes({"storage:transcripts"}), *st, "storage_read", args).is_error());
+}
+
+TEST_F(StorageToolsTest, APrincipalWithoutReadableScopesHoldsNone) {
+  auto st = make();
+  ASSERT_TRUE(storage("recordings").put("a.txt", "a").ok());
+  const json args = {{"storage", "recordings"}, {"key", "a.txt"}};
+  for (const json& principal : {json{{"subject", "agent"}}, json{{"subject", "agent"}, {"scopes", "storage:*"}},
+                                json("not json at all"), json::array({"storage:*"})}) {
+    const Outcome o = call_as(principal, *st, "storage_read", args);
+    ASSERT_EQ(o.status, NEXUS_OK) << principal.dump() << ": " << o.error;
+    EXPECT_TRUE(o.is_error()) << principal.dump() << ": " << o.result.dump();
+    EXPECT_NE(o.text().find("storage:recordings:read"), std::string::npos) << o.text();
+  }
+}
+
+TEST_F(StorageToolsTest, AnAnonymousCallerNeedsNoStorageScope) {
+  // A public route group passes no principal: the host checks no scope for
+  // it, and neither do the tools.
+  auto st = make();
+  ASSERT_TRUE(storage("recordings").put("a.txt", "a", typed("text/plain")).ok());
+  const Outcome o = st->call("storage_read", {{"storage", "recordings"}, {"key", "a.txt"}});
+  ASSERT_EQ(o.status, NEXUS_OK) << o.error;
+  EXPECT_FALSE(o.is_error()) << o.result.dump();
+}
+
+TEST_F(StorageToolsTest, ResourcesNeedTheReadScopeAndCompletionTheListScope) {
+  auto st = make();
+  ASSERT_TRUE(storage("transcripts").put("calls/1.txt", "hi", typed("text/plain")).ok());
+  const json reader = PrincipalContext::with_scopes({"storage:transcripts:read"});
+
+  const auto [denied, why] = read_as(reader, *st, "storage://recordings/calls/1.wav");
+  EXPECT_EQ(denied, NEXUS_PERMISSION_DENIED);
+  EXPECT_NE(why.find("needs scope 'storage:recordings:read'"), std::string::npos) << why;
+  EXPECT_EQ(read_as(reader, *st, "storage://transcripts/calls/1.txt").first, NEXUS_OK);
+
+  // Templates only for what the caller may read.
+  const PrincipalContext lctx(reader);
+  StringWriter listed;
+  ASSERT_EQ(resources().on_list_resources(st->raw(), lctx.get(), listed.get()), NEXUS_OK) << lctx.error();
+  const json templates = json::parse(listed.str())["resourceTemplates"];
+  ASSERT_EQ(templates.size(), 1u) << templates.dump();
+  EXPECT_EQ(templates[0]["uriTemplate"], "storage://transcripts/{key}");
+
+  // Completing a key lists keys: empty without storage:<instance>:list.
+  auto complete = [&](const json& principal) {
+    const PrincipalContext ctx(principal);
+    const std::string tmpl = "storage://transcripts/{key}";
+    StringWriter c;
+    EXPECT_EQ(resources().on_complete(st->raw(), ctx.get(), nexus_str{tmpl.data(), tmpl.size()}, nexus_str{"key", 3},
+                                      nexus_str{"calls/", 6}, nexus_str{nullptr, 0}, c.get()),
+              NEXUS_OK)
+        << ctx.error();
+    return json::parse(c.str())["values"];
+  };
+  EXPECT_EQ(complete(reader), json::array());
+  EXPECT_EQ(complete(PrincipalContext::with_scopes({"storage:transcripts:list"})), json::array({"calls/1.txt"}));
 }
 
 TEST_F(StorageToolsTest, CreateFailsWhenAStorageIsUnknown) {

@@ -22,6 +22,7 @@
 
 #include "support/peers.hpp"
 #include "support/plugin_harness.hpp"
+#include "support/principal_context.hpp"
 #include "support/speech_audio.hpp"
 #include "support/temp_dir.hpp"
 #include "support/tools_harness.hpp"
@@ -196,6 +197,17 @@ class TranscribeToolsTest : public ::testing::Test {
     auto t = std::make_unique<TranscribeToolsInstance>(plugin_, host_, c);
     EXPECT_EQ(t->status(), NEXUS_OK) << t->error();
     return t;
+  }
+  // transcribe_recording by an authenticated caller holding `scopes` (and
+  // tools:*); progress and cancellation go through `base` as usual.
+  static Outcome transcribe_as(const TranscribeToolsInstance& t, const json& scopes, const json& args,
+                               const TranscriptionContext& base) {
+    const std::string principal = PrincipalContext::with_scopes(scopes).dump();
+    nexus_call_context ctx = *base.get();
+    ctx.principal_json = nexus_str{principal.data(), principal.size()};
+    Outcome o = t.call("transcribe_recording", args, &ctx);
+    o.error = base.error();
+    return o;
   }
   StorageClient storage(const std::string& name) const { return StorageClient(*instances_.at(name)); }
   void store(const std::string& key, const std::string& bytes, const std::string& type = "audio/wav") {
@@ -506,6 +518,81 @@ TEST_F(TranscribeToolsTest, AnOutputOverTheRecordingIsRefused) {
   ASSERT_TRUE(o.is_error()) << o.result.dump();
   EXPECT_NE(o.text().find("would be saved over the recording"), std::string::npos) << o.text();
   EXPECT_EQ(storage("recordings").get("recordings/T1/recording.wav").body, silent_wav());
+}
+
+// ---- the caller's storage scopes (those the REST route asks of a submitter) ----
+
+const json kToTranscripts = recording_args({{"output", {{"storage", "transcripts"}, {"key", "t/1.json"}}}});
+
+TEST_F(TranscribeToolsTest, TheRecordingNeedsTheReadScopeOfItsStorage) {
+  store("recordings/T1/recording.wav", silent_wav());
+  auto t = make();
+  TranscriptionContext ctx;
+  const Outcome o = transcribe_as(*t, {"storage:transcripts:write", "storage:recordings:write"}, kToTranscripts, ctx);
+  ASSERT_EQ(o.status, NEXUS_OK) << o.error;
+  ASSERT_TRUE(o.is_error()) << o.result.dump();
+  EXPECT_EQ(o.text().rfind("not allowed: transcribing recording 'recordings/T1/recording.wav' in storage "
+                           "'recordings' needs scope 'storage:recordings:read'",
+                           0),
+            0u)
+      << o.text();
+  EXPECT_NE(o.text().find("Nothing was transcribed or saved"), std::string::npos) << o.text();
+  EXPECT_TRUE(ctx.progress().empty());  // the provider never ran
+  EXPECT_TRUE(nothing_saved());
+}
+
+TEST_F(TranscribeToolsTest, TheOutputNeedsTheWriteScopeOfItsStorage) {
+  store("recordings/T1/recording.wav", silent_wav());
+  auto t = make();
+  TranscriptionContext ctx;
+  // Writing the recording's own storage is not writing the output's.
+  const Outcome o = transcribe_as(*t, {"storage:recordings:read", "storage:recordings:write"}, kToTranscripts, ctx);
+  ASSERT_EQ(o.status, NEXUS_OK) << o.error;
+  ASSERT_TRUE(o.is_error()) << o.result.dump();
+  EXPECT_EQ(o.text().rfind("not allowed: saving the transcript to 't/1.json' in storage 'transcripts' needs scope "
+                           "'storage:transcripts:write'",
+                           0),
+            0u)
+      << o.text();
+  EXPECT_TRUE(ctx.progress().empty());
+  EXPECT_TRUE(nothing_saved());
+
+  // The default output (next to the recording) needs write on the recording's storage.
+  TranscriptionContext dctx;
+  const Outcome d = transcribe_as(*t, {"storage:recordings:read", "storage:transcripts:write"}, kRecording, dctx);
+  ASSERT_TRUE(d.is_error()) << d.result.dump();
+  EXPECT_NE(d.text().find("saving the transcript to 'recordings/T1/recording.transcript.json' in storage "
+                          "'recordings' needs scope 'storage:recordings:write'"),
+            std::string::npos)
+      << d.text();
+  EXPECT_TRUE(nothing_saved());
+}
+
+TEST_F(TranscribeToolsTest, AMissingScopeIsRefusedBeforeTheRecordingIsLookedUp) {
+  // Whether a recording exists is not for a caller that may not read it.
+  auto t = make();
+  TranscriptionContext ctx;
+  const Outcome o = transcribe_as(*t, {"storage:transcripts:write"}, kToTranscripts, ctx);
+  ASSERT_TRUE(o.is_error()) << o.result.dump();
+  EXPECT_NE(o.text().find("storage:recordings:read"), std::string::npos) << o.text();
+  EXPECT_EQ(o.text().find("no recording"), std::string::npos) << o.text();
+}
+
+TEST_F(TranscribeToolsTest, WithBothScopesTheCallerTranscribesAndSaves) {
+  store("recordings/T1/recording.wav", silent_wav());
+  auto t = make();
+  TranscriptionContext ctx;
+  const Outcome o = transcribe_as(*t, {"storage:recordings:read", "storage:transcripts:write"}, kToTranscripts, ctx);
+  ASSERT_EQ(o.status, NEXUS_OK) << o.error;
+  ASSERT_FALSE(o.is_error()) << o.result.dump();
+  EXPECT_EQ(json::parse(storage("transcripts").get("t/1.json").body)["text"], "paced transcript");
+
+  // Wildcards as the host reads them.
+  TranscriptionContext wctx;
+  const Outcome w = transcribe_as(*t, {"storage:*:read", "storage:transcripts:*"},
+                                  recording_args({{"output", {{"storage", "transcripts"}, {"key", "t/2.json"}}}}), wctx);
+  ASSERT_FALSE(w.is_error()) << w.result.dump();
+  EXPECT_TRUE(storage("transcripts").get("t/2.json").ok());
 }
 
 // Argument errors are INVALID_ARGUMENT (a JSON-RPC error through the host,

@@ -104,6 +104,7 @@ RpcError rpc_error_for(const CallOutcome& outcome) {
       return {kResourceNotFound, outcome.message};
     case NEXUS_INVALID_ARGUMENT:
     case NEXUS_OUT_OF_RANGE:
+    case NEXUS_PERMISSION_DENIED:  // e.g. a storage scope the caller lacks (sdk/scopes.hpp)
       return {kInvalidParams, outcome.message};
     case NEXUS_UNIMPLEMENTED:
       return {kMethodNotFound, outcome.message};

@@ -11,6 +11,7 @@
 #include "nexus/sdk/plugin.hpp"
 #include "nexus/sdk/prompts.hpp"
 #include "nexus/sdk/resources.hpp"
+#include "nexus/sdk/scopes.hpp"
 #include "nexus/sdk/storage.hpp"
 #include "nexus/sdk/tokens.hpp"
 #include "nexus/sdk/tools.hpp"
