@@ -119,7 +119,7 @@ TEST_F(JwtHttpTest, InvalidAndForgedTokensAre401WithTheReason) {
   const std::vector<std::pair<std::string, std::string>> cases = {
       {token(not_yet), "not valid yet"},
       {token(admin, -600), "expired"},
-      {token(other_issuer), "no credentials"},  // not this issuer's: every provider abstains
+      {token(other_issuer), "recognised the Authorization header's credentials"},  // every provider abstains
       // Unsigned (empty signature part): not JWT-shaped to the API-key
       // provider, first in the chain, which refuses it as a wrong key.
       {unsigned_token, "API key not recognised"},

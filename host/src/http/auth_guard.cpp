@@ -135,6 +135,17 @@ std::variant<Principal, Reply> authenticate(const Runtime& runtime, const HttpRe
     }
     // ABSTAIN (or an unknown decision, treated alike): ask the next one.
   }
+  if (request.header("authorization")) {
+    // Credentials came, but no provider knew them (e.g. a token of another
+    // issuer): saying "no credentials" would send the caller looking for
+    // the wrong problem. The header's value is never echoed.
+    std::string chain;
+    for (const std::string& name : cfg.auth) chain += (chain.empty() ? "" : ", ") + name;
+    return unauthenticated(runtime, group,
+                           "no auth instance of route group '" + group + "' (" + chain +
+                               ") recognised the Authorization header's credentials: check the token's issuer and "
+                               "audience, or send an API key");
+  }
   return unauthenticated(runtime, group, "no credentials: send Authorization: Bearer <key> or X-API-Key");
 }
 
