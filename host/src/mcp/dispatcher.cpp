@@ -145,7 +145,10 @@ bool Dispatcher::calls_inline_tool(const Message& message, Exchange& exchange) c
   const json& p = ctx.params();
   const auto name = p.find("name");
   if (name == p.end() || !name->is_string()) return false;  // the call's own error, from a worker
-  const Tool* tool = tool_catalogs_.get(ctx)->find(name->get_ref<const std::string&>());
+  // Held while the tool is looked at: a reload may replace the cached
+  // catalog (and free this one) at any moment.
+  const auto catalog = tool_catalogs_.get(ctx);
+  const Tool* tool = catalog->find(name->get_ref<const std::string&>());
   return tool && tool->runs_inline;
 }
 
