@@ -16,6 +16,7 @@
 #include "support/http_client.hpp"
 #include "support/nexusd_process.hpp"
 #include "support/temp_dir.hpp"
+#include "support/transcription_jobs.hpp"
 
 namespace nexus::test {
 namespace {
@@ -78,23 +79,12 @@ std::string error_message(const HttpResponse& r) {
   return b.is_object() && b.contains("error") ? b["error"].value("message", "") : "";
 }
 
-// Polls the job until `done(doc)` or 20 s pass; returns the last document.
-json poll(const HttpClient& c, const std::string& id, const std::function<bool(const json&)>& done,
-          const std::string& key = kOpsKey) {
-  json doc;
-  for (int i = 0; i < 400; ++i) {
-    const auto r = c.get("/v1/transcriptions/" + id, bearer(key));
-    doc = body_of(r);
-    if (r.status == 200 && done(doc)) return doc;
-    std::this_thread::sleep_for(50ms);
-  }
-  return doc;
+// Polls the job (as the ops key) until `done(doc)` or 20 s pass.
+json poll(const HttpClient& c, const std::string& id, const std::function<bool(const json&)>& done) {
+  return poll_job(c, id, done, bearer(kOpsKey), 20);
 }
 
-bool finished(const json& d) {
-  const std::string s = d.value("status", "");
-  return s == "succeeded" || s == "failed" || s == "cancelled";
-}
+constexpr auto finished = job_finished;
 
 class TranscriptionHttpTest : public ::testing::Test {
  protected:

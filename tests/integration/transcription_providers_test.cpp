@@ -32,6 +32,7 @@
 #include "support/peers.hpp"
 #include "support/speech_audio.hpp"
 #include "support/temp_dir.hpp"
+#include "support/transcription_jobs.hpp"
 
 namespace nexus::test {
 namespace {
@@ -85,22 +86,12 @@ std::string error_message(const HttpResponse& r) {
   return b.is_object() && b.contains("error") ? b["error"].value("message", "") : "";
 }
 
-// Polls GET /v1/transcriptions/{id} until `done(doc)` or 60 s pass; returns the last document.
+// Polls GET /v1/transcriptions/{id} until `done(doc)` or 60 s pass.
 json poll(const HttpClient& c, const std::string& id, const std::function<bool(const json&)>& done) {
-  json doc;
-  for (int i = 0; i < 1200; ++i) {
-    const auto r = c.get("/v1/transcriptions/" + id);
-    doc = body_of(r);
-    if (r.status == 200 && done(doc)) return doc;
-    std::this_thread::sleep_for(50ms);
-  }
-  return doc;
+  return poll_job(c, id, done);
 }
 
-bool finished(const json& d) {
-  const std::string s = d.value("status", "");
-  return s == "succeeded" || s == "failed" || s == "cancelled";
-}
+constexpr auto finished = job_finished;
 
 HttpResponse post_audio(const HttpClient& c, const std::string& wav, const std::string& query = "") {
   return c.request("POST", "/v1/transcriptions" + query, {{"Content-Type", "audio/wav"}}, wav, 120);
