@@ -43,12 +43,7 @@ sdk::AuthResult ApiKeyAuth::authenticate(sdk::CallContext&, const sdk::RequestVi
     return sdk::AuthResult::deny("API key not recognised");
   }
 
-  const KeyEntry& k = table_.keys[match];
-  sdk::Principal p;
-  p.subject = "apikey:" + k.id;
-  p.scopes = k.scopes;
-  p.claims = {{"key_id", k.id}};
-  return sdk::AuthResult::allow(std::move(p));
+  return sdk::AuthResult::allow_serialised(table_.keys[match].principal_json);
 }
 
 }  // namespace nexus::plugins::apikey

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <set>
 
+#include <nexus/sdk/auth.hpp>
 #include <nexus/sdk/error.hpp>
 
 namespace nexus::plugins::apikey {
@@ -73,6 +74,11 @@ KeyEntry read_entry(const nlohmann::json& j, const std::string& path) {
   e.scopes = c.get<std::vector<std::string>>("scopes");
   for (std::size_t i = 0; i < e.scopes.size(); ++i)
     if (e.scopes[i].empty()) throw invalid_argument(path + ".scopes[" + std::to_string(i) + "] is empty; write a scope like \"storage:*\"");
+  sdk::Principal p;
+  p.subject = "apikey:" + e.id;
+  p.scopes = e.scopes;
+  p.claims = {{"key_id", e.id}};
+  e.principal_json = p.to_json().dump();
   return e;
 }
 

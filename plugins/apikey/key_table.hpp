@@ -14,6 +14,7 @@ struct KeyEntry {
   std::string id;
   Digest digest;  // SHA-256 of the key; the key itself is never kept
   std::vector<std::string> scopes;
+  std::string principal_json;  // what an ALLOW for this key writes, serialised once at create
 };
 
 struct KeyTable {

@@ -281,8 +281,12 @@ CompiledSchema::~CompiledSchema() = default;
 
 std::vector<SchemaProblem> CompiledSchema::validate(const json& document) const {
   valijson::Validator validator(valijson::Validator::kStrongTypes);
-  valijson::ValidationResults results;
   const valijson::adapters::NlohmannJsonAdapter target(document);
+  // Without a results list valijson stops at the first error and records
+  // none: the common case (a valid document, every tools/call) costs no
+  // error bookkeeping. Only an invalid one is walked again for its messages.
+  if (validator.validate(impl_->schema, target, nullptr)) return {};
+  valijson::ValidationResults results;
   if (validator.validate(impl_->schema, target, &results)) return {};
   std::vector<Problem> problems;
   for (const auto& error : results) translate(impl_->schema_json, document, error, problems);

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "http/errors.hpp"
+#include "http/principal_cache.hpp"
 #include "http/protected_resource.hpp"
 #include "http/scopes.hpp"
 #include "nexus/host/runtime.hpp"
@@ -51,6 +52,8 @@ AuthRequest to_auth_request(const HttpRequest& request, const std::string& group
 // Parses the plugin's principal JSON and records which instance allowed it.
 std::variant<Principal, Reply> to_principal(const std::string& auth_name, const std::string& text,
                                             const HttpRequest& request) {
+  thread_local PrincipalCache recent;
+  if (const Principal* known = recent.find(auth_name, text)) return *known;
   nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
   if (!j.is_object()) {
     spdlog::error("request {}: auth instance '{}' allowed the request but its principal is not a JSON object",
@@ -70,6 +73,7 @@ std::variant<Principal, Reply> to_principal(const std::string& auth_name, const 
     }
   }
   p.json = principal_json_with_auth(text, j, auth_name);
+  recent.remember(auth_name, text, p);
   return p;
 }
 

@@ -57,9 +57,17 @@ struct AuthResult {
   nexus_auth_decision decision = NEXUS_AUTH_ABSTAIN;
   Principal principal;
   std::string reason;  // for DENY: why, without the credential
+  // For ALLOW: the principal already serialised (what Principal::to_json()
+  // would give), written as is instead of `principal`. For a provider whose
+  // principals are known in advance (one per configured key), built once at
+  // create rather than on every request.
+  std::string principal_json;
 
-  static AuthResult allow(Principal p) { return {NEXUS_AUTH_ALLOW, std::move(p), {}}; }
-  static AuthResult deny(std::string why) { return {NEXUS_AUTH_DENY, {}, std::move(why)}; }
+  static AuthResult allow(Principal p) { return {NEXUS_AUTH_ALLOW, std::move(p), {}, {}}; }
+  static AuthResult allow_serialised(std::string principal_json) {
+    return {NEXUS_AUTH_ALLOW, {}, {}, std::move(principal_json)};
+  }
+  static AuthResult deny(std::string why) { return {NEXUS_AUTH_DENY, {}, std::move(why), {}}; }
   static AuthResult abstain() { return {}; }
 };
 
@@ -82,7 +90,8 @@ struct AuthAdapter {
       for (std::size_t i = 0; i < req->header_count; ++i) v.headers.emplace_back(view(req->headers[i].name), view(req->headers[i].value));
       *out_decision = NEXUS_AUTH_ABSTAIN;
       const AuthResult r = static_cast<Auth&>(*static_cast<P*>(inst)).authenticate(ctx, v);
-      if (r.decision == NEXUS_AUTH_ALLOW) Writer(principal_json).write(r.principal.to_json().dump());
+      if (r.decision == NEXUS_AUTH_ALLOW && !r.principal_json.empty()) Writer(principal_json).write(r.principal_json);
+      else if (r.decision == NEXUS_AUTH_ALLOW) Writer(principal_json).write(r.principal.to_json().dump());
       if (r.decision == NEXUS_AUTH_DENY && !r.reason.empty()) ctx.set_error(r.reason);
       *out_decision = r.decision;
     }, [&](std::string_view m) { ctx.set_error(m); });
