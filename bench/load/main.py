@@ -86,14 +86,29 @@ def main():
 
     lua = str(servers.BENCH / "load/mcp_call.lua")
 
-    def mcp(server, session, key, headers=(), seconds=args.seconds, tool="echo"):
+    def mcp(server, session, key, headers=(), seconds=args.seconds, tool="echo", cpus=None):
         env = dict(os.environ, MCP_SESSION_ID=session[0], MCP_PROTOCOL_VERSION=session[1], MCP_API_KEY=key,
                    MCP_TOOL=tool)
         return lambda: wrk.run(server.url("/mcp"), args.threads, CONNECTIONS, seconds, script=lua, env=env,
-                               headers=headers)
+                               headers=headers, server_pgid=server.proc.pid, cpus=cpus)
 
     def get(server, path, headers=(), seconds=args.seconds):
-        return lambda: wrk.run(server.url(path), args.threads, CONNECTIONS, seconds, headers=headers)
+        return lambda: wrk.run(server.url(path), args.threads, CONNECTIONS, seconds, headers=headers,
+                               server_pgid=server.proc.pid)
+
+    def own_cores(server, run):
+        """`run` with the server on the last CPU and wrk on the others: no
+        preemption between them, so p99 is the server's own tail (on shared
+        cores wrk's threads and the server's take turns)."""
+        last = os.cpu_count() - 1
+
+        def pinned():
+            procs.pin_group(server.proc.pid, str(last))
+            try:
+                return run()
+            finally:
+                procs.pin_group(server.proc.pid, f"0-{last}")
+        return pinned
 
     key_header = [f"X-API-Key: {servers.API_KEY}"]
     # HTTP/1.1 connections persist unless a side says "Connection: close";
@@ -114,6 +129,11 @@ def main():
         Pair("MCP tools/call echo_worker", mcp(nexusd, our_session, servers.API_KEY, tool="echo_worker"),
              mcp(sdk, their_session, ""), "ts-sdk"),
     ]
+    if os.cpu_count() >= 2:
+        wrk_cpus = f"0-{os.cpu_count() - 2}"
+        pairs.append(Pair("MCP echo, own cores",
+                          own_cores(nexusd, mcp(nexusd, our_session, servers.API_KEY, cpus=wrk_cpus)),
+                          own_cores(sdk, mcp(sdk, their_session, "", cpus=wrk_cpus)), "ts-sdk"))
     if args.only:
         pairs = [p for p in pairs if args.only.lower() in p.name.lower()]
         if not pairs:
@@ -150,7 +170,7 @@ def print_pairs(pairs):
     print()
     print(f"{'pair':22} {'metric':7} {'nexusd':>9} {'baseline':>16} {'nexusd/base':>11}  runs (nexusd | baseline)")
     for p in pairs:
-        metrics = [("req/s", "rps"), ("p50 ms", "p50_ms"), ("p99 ms", "p99_ms")]
+        metrics = [("req/s", "rps"), ("p50 ms", "p50_ms"), ("p99 ms", "p99_ms"), ("cpu us", "server_cpu_us")]
         for label, attr in metrics:
             ours, theirs = p.results["nexusd"], p.results[p.baseline]
             a, b = med(ours, attr), med(theirs, attr)
@@ -158,6 +178,8 @@ def print_pairs(pairs):
             ratio = f"{a / b:10.2f}x" if b else f"{'n/a':>11}"
             print(f"{p.name:22} {label:7} {fmt(a):>9} {fmt(b) + ' ' + p.baseline:>16} {ratio}  {runs}")
     print("targets: /health >= 0.5x nginx; 1 MiB GET >= 0.8x nginx; MCP >= 10x ts-sdk req/s and <= 0.2x its p50")
+    print("cpu us: the server's CPU time (user + system, all its processes and threads) per request")
+    print("own cores: the server pinned to the last CPU, wrk to the others (taskset), for both sides")
     print("+KA: the client sends 'Connection: keep-alive' (HTTP/1.1 keeps the connection either way; kept as a check)")
     print("echo is declared x-nexus-inline (answered on the I/O thread); echo_worker is the same tool run on a stream "
           "thread, as a tool that may wait is")

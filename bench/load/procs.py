@@ -78,3 +78,38 @@ def wait_ready(p, port, path, what, timeout=30.0, poll=0.001):
             return
         time.sleep(poll)
     raise RuntimeError(f"{what} did not answer 200 on 127.0.0.1:{port}{path} within {timeout:.0f} s")
+
+
+def group_pids(pgid):
+    """Every live process of process group `pgid` (a server and its workers)."""
+    pids = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            fields = open(f"/proc/{entry}/stat").read().rsplit(")", 1)[1].split()
+        except OSError:  # gone meanwhile
+            continue
+        if int(fields[2]) == pgid:
+            pids.append(int(entry))
+    return pids
+
+
+def group_cpu_seconds(pgid):
+    """User + system CPU time used so far by the live processes of group
+    `pgid`, all their threads included (nginx: the master and its workers)."""
+    total = 0
+    for pid in group_pids(pgid):
+        try:
+            fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def pin_group(pgid, cpus):
+    """Restricts every thread of every process of group `pgid` to `cpus`
+    ("1", "0-1"); threads started later inherit it from their creator."""
+    for pid in group_pids(pgid):
+        subprocess.run(["taskset", "-a", "-p", "-c", cpus, str(pid)], check=True, capture_output=True)

@@ -26,7 +26,6 @@ std::variant<Message, json> parse_message(std::string_view text) {
     return make_error(valid_id(id) ? id : json(nullptr), kInvalidRequest, "Invalid Request: \"jsonrpc\" must be \"2.0\"");
   }
   Message m;
-  m.body = body;
   if (body.contains("method")) {
     if (!body["method"].is_string())
       return make_error(valid_id(id) ? id : json(nullptr), kInvalidRequest, "Invalid Request: \"method\" must be a string");
@@ -34,7 +33,8 @@ std::variant<Message, json> parse_message(std::string_view text) {
     if (body.contains("params") && !body["params"].is_object() && !body["params"].is_null())
       return make_error(valid_id(id) ? id : json(nullptr), kInvalidRequest,
                         "Invalid Request: \"params\" must be an object (MCP uses named parameters)");
-    m.params = body.contains("params") ? body["params"] : json(nullptr);
+    // Moved out, not copied: a request's body is not kept (only a response's is).
+    if (const auto params = body.find("params"); params != body.end()) m.params = std::move(*params);
     if (!body.contains("id")) {
       m.kind = Message::Kind::notification;
       return m;
@@ -48,6 +48,7 @@ std::variant<Message, json> parse_message(std::string_view text) {
     if (!valid_id(id)) return make_error(nullptr, kInvalidRequest, "Invalid Request: a response needs a string or integer \"id\"");
     m.kind = Message::Kind::response;
     m.id = id;
+    m.body = std::move(body);
     return m;
   }
   return make_error(valid_id(id) ? id : json(nullptr), kInvalidRequest,
@@ -55,7 +56,13 @@ std::variant<Message, json> parse_message(std::string_view text) {
 }
 
 json make_result(const json& id, json result) {
-  return {{"jsonrpc", "2.0"}, {"id", id}, {"result", std::move(result)}};
+  // Member by member: an initializer list would build each pair as an array
+  // first, and this runs for every answer.
+  json message = json::object();
+  message["jsonrpc"] = "2.0";
+  message["id"] = id;
+  message["result"] = std::move(result);
+  return message;
 }
 
 json make_error(const json& id, int code, const std::string& message, json data) {

@@ -27,7 +27,7 @@ struct Message {
   nlohmann::json id;      // request/response: string or integer; null for a notification
   std::string method;     // request/notification
   nlohmann::json params;  // object, or null when absent
-  nlohmann::json body;    // the whole message as received
+  nlohmann::json body;    // response: the whole message as received; null for a request or notification
 };
 
 // One JSON-RPC message from `text`, or the error response to send back

@@ -90,12 +90,14 @@ json handle_tools_call(const HandlerContext& ctx) {
   if (!tool) throw RpcError{kInvalidParams, "Unknown tool: '" + name + "'; tools/list shows the tools offered"};
   require_scope(ctx.exchange.caller, "tools:" + name, "tool '" + name + "'");
 
+  static const json kNoArguments = json::object();
   const json& p = ctx.params();
-  json arguments = json::object();
-  if (p.contains("arguments") && !p["arguments"].is_null()) {
-    if (!p["arguments"].is_object()) throw RpcError{kInvalidParams, "params.arguments must be a JSON object"};
-    arguments = p["arguments"];
+  const json* found = &kNoArguments;  // borrowed from params, not copied
+  if (const auto a = p.find("arguments"); a != p.end() && !a->is_null()) {
+    if (!a->is_object()) throw RpcError{kInvalidParams, "params.arguments must be a JSON object"};
+    found = &*a;
   }
+  const json& arguments = *found;
   if (auto problem = tool->input.violation(arguments)) {
     return error_result("Invalid arguments for tool '" + name + "': " + *problem + " (see the tool's inputSchema)");
   }
