@@ -2,8 +2,9 @@
 # Runs the concurrency-heavy tests under ThreadSanitizer: the in-process
 # reload tests and the request pool (tests/unit/reload_test.cpp,
 # request_pool_test.cpp), and against a real nexusd the zero-drop swap and
-# the other reload tests, MCP and the worker limits
-# (tests/integration/{reload,mcp,limits}_test.cpp). scripts/test.sh (CI)
+# the other reload tests, MCP, the worker limits and replies written from
+# workers (tests/integration/{reload,mcp,mcp_inline_tools,limits,
+# http_body_stream,http_reply_write}_test.cpp). scripts/test.sh (CI)
 # runs it after the main suites.
 #
 # Only what those tests need is built, with -fsanitize=thread, into
@@ -23,7 +24,7 @@ build=build-tsan
 # Plugins no TSan test loads (a new plugin is built here too until it is
 # listed: that costs time, never correctness).
 unused_plugins='/(aws|s3|dynamodb|openai|pocketsphinx|transcribe_tools|jwt|bearer|sql)$'
-test_files='/(unit/(reload|request_pool)|integration/(reload|mcp|mcp_inline_tools|limits))_test\.cpp$'
+test_files='/(unit/(reload|request_pool)|integration/(reload|mcp|mcp_inline_tools|limits|http_body_stream|http_reply_write))_test\.cpp$'
 # Configured every time (a few seconds) so an old build-tsan picks up the
 # current selection.
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Debug -DNEXUS_SANITIZE=thread -DNEXUS_BUILD_TESTS=ON \

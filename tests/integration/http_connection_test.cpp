@@ -2,11 +2,6 @@
 // open unless the client sends "Connection: close" (RFC 9112 §9.3), and
 // HTTP/1.0 closes unless it asks for keep-alive. pistache 0.0.5 closes by
 // default, which cost every client a new TCP connection per request.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <sys/time.h>
-#include <unistd.h>
 
 #include <gtest/gtest.h>
 
@@ -17,66 +12,10 @@
 #include <nlohmann/json.hpp>
 
 #include "support/nexusd_process.hpp"
+#include "support/raw_connection.hpp"
 
 namespace nexus::test {
 namespace {
-
-class RawConnection {
- public:
-  explicit RawConnection(std::uint16_t port) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port);
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    timeval tv{5, 0};
-    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) throw std::runtime_error("connect failed");
-  }
-  ~RawConnection() { ::close(fd_); }
-
-  // Sends `request` and reads one whole response (headers + Content-Length body).
-  std::string exchange(const std::string& request) {
-    if (::send(fd_, request.data(), request.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(request.size())) return "";
-    std::string in;
-    char buf[4096];
-    while (true) {
-      const auto end = in.find("\r\n\r\n");
-      if (end != std::string::npos) {
-        const auto cl = in.find("Content-Length: ");
-        const std::size_t length = cl == std::string::npos ? 0 : std::stoul(in.substr(cl + 16));
-        if (in.size() >= end + 4 + length) return in;
-      }
-      const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
-      if (n <= 0) return in;
-      in.append(buf, static_cast<std::size_t>(n));
-    }
-  }
-  // True when the server closed the connection (recv sees end of stream).
-  bool closed_by_server() {
-    char c;
-    return ::recv(fd_, &c, 1, 0) == 0;
-  }
-  // Whatever the server sends until it closes the connection; nullopt when
-  // it neither closes nor sends within 10 s.
-  std::optional<std::string> received_until_closed() {
-    timeval tv{10, 0};  // longer than any idle timeout these tests configure
-    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    std::string in;
-    char buf[4096];
-    while (true) {
-      const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
-      if (n == 0) return in;
-      if (n < 0) return std::nullopt;
-      in.append(buf, static_cast<std::size_t>(n));
-    }
-  }
-  bool send_raw(const std::string& bytes) {
-    return ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(bytes.size());
-  }
-
- private:
-  int fd_;
-};
 
 nlohmann::json config() { return {{"instances", nlohmann::json::object()}, {"routes", {{"health", {{"public", true}}}}}}; }
 

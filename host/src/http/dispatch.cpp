@@ -55,7 +55,8 @@ Reply dispatch(Runtime& runtime, const HttpRequest& request, const DispatchOptio
   if (auto* reply = std::get_if<Reply>(&auth)) return std::move(*reply);
   const Principal& principal = std::get<Principal>(auth);
 
-  RouteContext ctx{runtime, request, principal, {}, options.max_body_bytes, options.draining, options.transcription};
+  RouteContext ctx{runtime, request, principal, {}, options.max_body_bytes, options.draining, options.transcription,
+                   options.stream};
   ctx.call.request_id = request.request_id;
   ctx.call.principal_json = principal.json;
   ctx.call.cancelled = options.cancelled;

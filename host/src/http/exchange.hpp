@@ -45,6 +45,11 @@ struct Reply {
   // (the object's size; the body itself is never sent for HEAD).
   std::optional<std::uint64_t> head_content_length;
   bool close_connection = false;
+  // Set by a route that sent this reply itself, through its BodyStream
+  // (http/body_stream.hpp): status and headers are what went out, `body`
+  // is empty, `streamed_bytes` counts the body; nothing more is written.
+  bool streamed = false;
+  std::size_t streamed_bytes = 0;
   // Who made the request (the principal's subject), for the access log
   // only; never sent. Empty: unauthenticated or public.
   std::string log_subject;

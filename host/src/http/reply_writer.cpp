@@ -88,9 +88,11 @@ void release_when_done(Async::Promise<ssize_t>&& promise, const std::shared_ptr<
   promise.then([finish](ssize_t) { finish(); }, [finish](const std::exception_ptr&) { finish(); });
 }
 
-// Status line and headers. pistache's spelling of the Connection values is
-// kept: clients and tests have seen it so far.
-std::string format_head(const Reply& reply, bool keep, std::optional<std::uint64_t> content_length) {
+}  // namespace
+
+// pistache's spelling of the Connection values is kept: clients and tests
+// have seen it so far.
+std::string format_reply_head(const Reply& reply, bool keep, std::optional<std::uint64_t> content_length) {
   std::string head = "HTTP/1.1 " + std::to_string(reply.status) + ' ' + reason_phrase(reply.status) + "\r\n";
   for (const auto& [name, value] : reply.headers) {
     head += name;
@@ -104,7 +106,14 @@ std::string format_head(const Reply& reply, bool keep, std::optional<std::uint64
   return head;
 }
 
-}  // namespace
+bool send_rest_later(Pistache::Http::ResponseWriter& writer, std::string rest, std::shared_ptr<void> until_written,
+                     bool keep) {
+  const auto peer = writer.getPeer();
+  if (!peer) return false;
+  const std::size_t size = rest.size();
+  release_when_done(peer->send(RawBuffer(std::move(rest), size)), until_written, keep ? nullptr : peer);
+  return true;
+}
 
 std::size_t write_reply(const ReplyTarget& target, const Reply& reply, bool head_request, bool keep_alive,
                         std::shared_ptr<void> until_written) {
@@ -115,7 +124,7 @@ std::size_t write_reply(const ReplyTarget& target, const Reply& reply, bool head
   std::optional<std::uint64_t> length;
   if (!bodiless_status)
     length = head_request && reply.head_content_length ? *reply.head_content_length : reply.body.size();
-  const std::string head = format_head(reply, keep, length);
+  const std::string head = format_reply_head(reply, keep, length);
   const std::string_view body = bodiless_status || head_request ? std::string_view() : std::string_view(reply.body);
 
   const SocketWriteResult r = write_all(target.fd, {head, body}, target.budget);
@@ -129,13 +138,9 @@ std::size_t write_reply(const ReplyTarget& target, const Reply& reply, bool head
   }
   // The client is slow to read: pistache sends the rest as it makes room
   // (one copy, of the rest only), and the token lives until then.
-  const auto peer = target.writer.getPeer();
-  if (!peer) return 0;
   std::string rest = r.written < head.size() ? head.substr(r.written) + std::string(body)
                                              : std::string(body.substr(r.written - head.size()));
-  const std::size_t size = rest.size();
-  release_when_done(peer->send(RawBuffer(std::move(rest), size)), until_written, keep ? nullptr : peer);
-  return body.size();
+  return send_rest_later(target.writer, std::move(rest), std::move(until_written), keep) ? body.size() : 0;
 }
 
 }  // namespace nexus::host::http

@@ -4,6 +4,8 @@
 #include <chrono>
 #include <cstddef>
 #include <memory>
+#include <optional>
+#include <string>
 
 #include <pistache/http.h>
 
@@ -34,5 +36,16 @@ struct ReplyTarget {
 // is half-closed once the reply is out.
 std::size_t write_reply(const ReplyTarget& target, const Reply& reply, bool head_request, bool keep_alive,
                         std::shared_ptr<void> until_written);
+
+// The status line and headers of `reply`, with "Connection" (`keep`) and,
+// when given, "Content-Length"; ends with the blank line.
+std::string format_reply_head(const Reply& reply, bool keep, std::optional<std::uint64_t> content_length);
+
+// Hands `rest` (the part of a reply a slow client has not taken) to
+// pistache, which sends it as the client makes room; keeps `until_written`
+// until then, and half-closes the connection after it unless `keep`.
+// False when the connection is gone already.
+bool send_rest_later(Pistache::Http::ResponseWriter& writer, std::string rest, std::shared_ptr<void> until_written,
+                     bool keep);
 
 }  // namespace nexus::host::http

@@ -12,6 +12,7 @@
 #include <optional>
 
 #include "http/access_log.hpp"
+#include "http/body_stream.hpp"
 #include "http/dispatch.hpp"
 #include "http/errors.hpp"
 #include "http/mcp_endpoint.hpp"
@@ -52,15 +53,19 @@ struct Exchange {
   std::atomic<bool> timed_out{false};  // plugin calls still running see "cancelled"
 };
 
-// Writes the reply unless someone already did; logs and counts it.
+// Writes the reply unless someone already did; logs and counts it. A
+// streamed reply went out already (its route claimed the exchange then):
+// it is only logged and counted.
 void answer(ServerState& state, Exchange& ex, Reply reply) {
-  if (ex.answered.exchange(true)) return;
+  if (!reply.streamed && ex.answered.exchange(true)) return;
   if (ex.req.request_id.empty()) ex.req.request_id = choose_request_id(std::nullopt);
   reply.header("X-Request-Id", ex.req.request_id);
-  std::size_t bytes = 0;
+  std::size_t bytes = reply.streamed_bytes;
   try {
-    bytes = write_reply({.writer = ex.writer, .fd = ex.socket, .budget = ex.write_budget}, reply, ex.req.method == "HEAD",
-                        ex.req.keep_alive, state.drain.hold_write());
+    if (!reply.streamed) {
+      bytes = write_reply({.writer = ex.writer, .fd = ex.socket, .budget = ex.write_budget}, reply,
+                          ex.req.method == "HEAD", ex.req.keep_alive, state.drain.hold_write());
+    }
   } catch (const std::exception& e) {
     // Typically the client went away; nothing more to send.
     spdlog::warn("request {}: could not write the response: {}", ex.req.request_id, e.what());
@@ -84,7 +89,7 @@ Reply internal_error(const HttpRequest& req, std::string_view what) {
   return error_reply(NEXUS_INTERNAL, "internal error; see the server log for request " + req.request_id);
 }
 
-Reply run_dispatch(ServerState& state, Exchange& ex, std::chrono::milliseconds budget) {
+Reply run_dispatch(ServerState& state, Exchange& ex, std::chrono::milliseconds budget, BodyStream* stream = nullptr) {
   try {
     // One runtime snapshot for the whole request, even across a reload.
     const Runtime::Pin pin(state.runtime);
@@ -93,6 +98,7 @@ Reply run_dispatch(ServerState& state, Exchange& ex, std::chrono::milliseconds b
     options.draining = state.drain.draining();
     options.cancelled = [&state, &ex] { return state.cancel_calls.load() || ex.timed_out.load(); };
     options.transcription = state.transcription.get();
+    options.stream = stream;
     options.deadline_unix_ms =
         std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
             .count() +
@@ -210,7 +216,12 @@ void RequestHandler::onRequest(const Pistache::Http::Request& request, Pistache:
   ex->req.body = ex->body;
   RequestPool::Task task;
   task.deadline = started + budget;
-  task.run = [state = state_, ex, budget] { answer(*state, *ex, run_dispatch(*state, *ex, budget)); };
+  task.run = [state = state_, ex, budget] {
+    // A large body may leave as it arrives, on this worker's socket.
+    SocketBodyStream stream({.writer = ex->writer, .fd = ex->socket, .budget = ex->write_budget}, ex->answered,
+                            ex->req.keep_alive, ex->req.request_id, state->drain);
+    answer(*state, *ex, run_dispatch(*state, *ex, budget, &stream));
+  };
   task.overrun = [state = state_, ex, budget] {
     ex->timed_out = true;
     answer(*state, *ex,

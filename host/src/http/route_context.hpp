@@ -18,6 +18,8 @@ class TranscriptionService;
 
 namespace nexus::host::http {
 
+class BodyStream;
+
 struct RouteContext {
   Runtime& runtime;  // not const: the admin reload route reloads it
   const HttpRequest& request;
@@ -26,6 +28,9 @@ struct RouteContext {
   std::size_t max_body_bytes = 0;
   bool draining = false;  // the server is stopping (readiness reports it)
   jobs::TranscriptionService* transcription = nullptr;  // null when the embedder serves no jobs
+  // Where a large body may be sent as it arrives (a storage GET); null: the
+  // route returns the whole body in its Reply (on an I/O thread, in tests).
+  BodyStream* stream = nullptr;
 };
 
 }  // namespace nexus::host::http

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "http/body_stream.hpp"
 #include "http/errors.hpp"
 #include "http/object_headers.hpp"
 #include "http/range.hpp"
@@ -21,6 +22,10 @@ namespace {
 
 // The most a GET reserves for a body before the bytes arrive.
 constexpr std::uint64_t kMaxBodyReserve = 64u << 20;
+
+// From this size a whole object is streamed (when the route may): below it,
+// one write of head and body costs less than a write per plugin chunk.
+constexpr std::uint64_t kStreamFromBytes = 64u << 10;
 
 Reply bad_info(const RouteContext& ctx, const char* op) {
   spdlog::error("request {}: storage {} returned OK with object info that is not valid JSON object info",
@@ -99,29 +104,49 @@ Reply get_object(const RouteContext& ctx, const StorageClient& store, const std:
     return unsatisfiable(info->size, "Range 'bytes=-0' selects no byte; ask for at least one byte");
   }
 
-  // The whole selected body is collected before the reply is sent.
-  // TODO(streaming): send chunks as they arrive (pistache ResponseStream)
-  // once the headers can be committed before the first chunk; that removes
-  // the object-sized buffer.
+  // A whole object of kStreamFromBytes or more leaves as the plugin writes
+  // it, when the route may stream (body_stream.hpp); anything else (a range,
+  // a small object) is collected and sent in one write with its head.
   std::string info_json;
   std::string body;
   const std::optional<nexus_byte_range> plugin_range =
       range.kind == RangeKind::single ? std::optional(range.range) : std::nullopt;
+  std::optional<ObjectInfo> streamed_info;  // set when this body is to be streamed
+  Reply streamed_head;
   const CallOutcome outcome = store.get(
       ctx.call, key, plugin_range,
       [&](const std::string& info) {
         info_json = info;
+        const auto i = parse_object_info(info);
+        if (!i || plugin_range) return;
+        if (ctx.stream && i->size >= kStreamFromBytes) {
+          streamed_info = i;
+          add_object_headers(streamed_head, *i);
+          return;
+        }
         // One allocation of the right size instead of the doublings of
         // append (each a copy of everything so far). Bounded: the size is
         // the plugin's word, and a range needs less.
-        if (const auto i = parse_object_info(info); i && !plugin_range) {
-          body.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(i->size, kMaxBodyReserve)));
-        }
+        body.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(i->size, kMaxBodyReserve)));
       },
       [&](const void* data, std::size_t size) {
-        body.append(static_cast<const char*>(data), size);
-        return true;
+        if (!streamed_info) {
+          body.append(static_cast<const char*>(data), size);
+          return true;
+        }
+        if (!ctx.stream->began() && !ctx.stream->begin(streamed_head, streamed_info->size)) return false;
+        return ctx.stream->write(data, size);
       });
+  if (streamed_info && ctx.stream->began()) {
+    // The head is out: whatever happened, the reply is what was sent.
+    if (!outcome.ok()) {
+      spdlog::warn("request {}: storage get of '{}' failed after its reply began ({}: {}); the connection is closed",
+                   ctx.request.request_id, key, nexus_status_name(outcome.status), outcome.message);
+    }
+    streamed_head.streamed = true;
+    streamed_head.streamed_bytes = ctx.stream->finish();
+    return streamed_head;
+  }
   if (outcome.status == NEXUS_OUT_OF_RANGE) {
     const auto info = parse_object_info(info_json);
     Reply r = error_reply(outcome, "get");

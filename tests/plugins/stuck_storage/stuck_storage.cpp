@@ -3,11 +3,21 @@
 //               plugin stuck in a blocking call);
 //   "slow"      takes `slow_ms` (config), then answers "slow";
 //   "deadline"  answers the call context's deadline_unix_ms as text;
+// and, for streamed bodies (host/src/http/body_stream.hpp), bodies of
+// pattern_byte(0), pattern_byte(1), ... written in 64 KiB chunks:
+//   "big"           4 MiB;
+//   "fails-midway"  announces 1 MiB, writes 256 KiB, then fails UNAVAILABLE;
+//   "too-long"      announces 128 KiB, writes 192 KiB (a plugin bug);
+//   "short"         announces 128 KiB, writes 64 KiB and returns OK (a bug);
+//   "slow-body"     256 KiB: half, then a pause of `slow_ms`, then the rest;
 // anything else is NOT_FOUND. Other operations are UNIMPLEMENTED.
 #include <nexus/sdk/plugin.hpp>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <thread>
+#include <vector>
 
 namespace {
 
@@ -19,6 +29,33 @@ constexpr const char* kSchema = R"({
   "additionalProperties": false
 })";
 
+// The byte at `offset` of every patterned body (the tests compute the same).
+std::uint8_t pattern_byte(std::uint64_t offset) { return static_cast<std::uint8_t>((offset * 131 + offset / 4093) & 0xff); }
+
+struct Patterned {
+  std::uint64_t announced, written;
+  int pause_after_half_ms = 0;
+  bool fail = false;
+};
+
+void write_patterned(sdk::GetSink& out, std::string_view key, const Patterned& p) {
+  sdk::ObjectInfo info;
+  info.key = std::string(key);
+  info.size = p.announced;
+  info.content_type = "application/octet-stream";
+  out.info(info);
+  constexpr std::uint64_t kChunk = 64 << 10;
+  std::vector<std::uint8_t> chunk;
+  for (std::uint64_t at = 0; at < p.written; at += kChunk) {
+    if (p.pause_after_half_ms > 0 && at == p.written / 2)
+      std::this_thread::sleep_for(std::chrono::milliseconds(p.pause_after_half_ms));
+    chunk.resize(std::min(kChunk, p.written - at));
+    for (std::size_t i = 0; i < chunk.size(); ++i) chunk[i] = pattern_byte(at + i);
+    out.write(chunk.data(), chunk.size());
+  }
+  if (p.fail) throw sdk::Error(NEXUS_UNAVAILABLE, "the disk went away");
+}
+
 class StuckStorage : public sdk::Storage {
  public:
   explicit StuckStorage(const sdk::InstanceArgs& args) : slow_ms_(args.config.get_or<int>("slow_ms", 500)) {}
@@ -27,6 +64,11 @@ class StuckStorage : public sdk::Storage {
     throw sdk::Error(NEXUS_UNIMPLEMENTED, "stuck_storage only answers GET");
   }
   void get(sdk::CallContext& ctx, std::string_view key, const std::optional<sdk::ByteRange>&, sdk::GetSink& out) override {
+    if (key == "big") return write_patterned(out, key, {4 << 20, 4 << 20});
+    if (key == "fails-midway") return write_patterned(out, key, {1 << 20, 256 << 10, 0, true});
+    if (key == "too-long") return write_patterned(out, key, {128 << 10, 192 << 10});
+    if (key == "short") return write_patterned(out, key, {128 << 10, 64 << 10});
+    if (key == "slow-body") return write_patterned(out, key, {256 << 10, 256 << 10, slow_ms_});
     std::string body;
     if (key == "hang") {
       while (true) std::this_thread::sleep_for(std::chrono::seconds(1));

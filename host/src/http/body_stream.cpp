@@ -1,0 +1,91 @@
+// http/body_stream.cpp — see body_stream.hpp.
+#include "http/body_stream.hpp"
+
+#include <spdlog/spdlog.h>
+#include <sys/socket.h>
+
+#include <string_view>
+#include <utility>
+
+#include "http/socket_write.hpp"
+
+namespace nexus::host::http {
+
+using Clock = std::chrono::steady_clock;
+
+SocketBodyStream::SocketBodyStream(const ReplyTarget& target, std::atomic<bool>& answered, bool keep_alive,
+                                   std::string request_id, Drain& drain)
+    : target_(target), answered_(answered), keep_alive_(keep_alive), request_id_(std::move(request_id)), drain_(drain) {}
+
+bool SocketBodyStream::begin(const Reply& head, std::uint64_t content_length) {
+  if (began_ || answered_.exchange(true)) return false;
+  began_ = true;
+  until_written_ = drain_.hold_write();
+  write_deadline_ = Clock::now() + target_.budget;
+  keep_ = keep_alive_ && !head.close_connection;
+  announced_ = content_length;
+  Reply sent;
+  sent.status = head.status;
+  sent.headers = head.headers;
+  sent.header("X-Request-Id", request_id_);
+  return send(format_reply_head(sent, keep_, content_length));
+}
+
+bool SocketBodyStream::write(const void* data, std::size_t size) {
+  if (!began_ || broken_) return false;
+  if (size > announced_ - body_bytes_) {
+    spdlog::error("request {}: the storage plugin wrote more body bytes than the object's size ({}); the rest is "
+                  "not sent and the connection is closed (a bug in the plugin)",
+                  request_id_, announced_);
+    broken_ = true;
+    return false;
+  }
+  body_bytes_ += size;
+  return send(std::string_view(static_cast<const char*>(data), size));
+}
+
+bool SocketBodyStream::send(std::string_view bytes) {
+  if (broken_) return false;
+  if (!rest_.empty()) {  // the client fell behind: keep the order, collect the rest
+    rest_.append(bytes);
+    return true;
+  }
+  const auto now = Clock::now();
+  const auto left = now < write_deadline_ ? std::chrono::duration_cast<std::chrono::milliseconds>(write_deadline_ - now)
+                                          : std::chrono::milliseconds(0);
+  const SocketWriteResult r = write_all(target_.fd, {bytes}, left);
+  switch (r.status) {
+    case SocketWriteResult::Status::done:
+      return true;
+    case SocketWriteResult::Status::would_block:
+      rest_.assign(bytes.substr(r.written));
+      return true;
+    case SocketWriteResult::Status::failed:
+      break;
+  }
+  spdlog::debug("request {}: the client left while its reply was being sent", request_id_);
+  broken_ = true;
+  return false;
+}
+
+std::size_t SocketBodyStream::finish() {
+  if (!began_) return 0;
+  if (broken_ || body_bytes_ != announced_) {
+    // The head promised announced_ bytes: only closing the connection tells
+    // the client the body is short (rather than the next reply's bytes).
+    if (!broken_) {
+      spdlog::warn("request {}: the body ended after {} of its {} bytes; the connection is closed", request_id_,
+                   body_bytes_, announced_);
+    }
+    ::shutdown(target_.fd, SHUT_RDWR);
+    return body_bytes_;
+  }
+  if (!rest_.empty()) {
+    if (!send_rest_later(target_.writer, std::move(rest_), until_written_, keep_)) return 0;
+    return body_bytes_;
+  }
+  if (!keep_) ::shutdown(target_.fd, SHUT_WR);
+  return body_bytes_;
+}
+
+}  // namespace nexus::host::http

@@ -1,0 +1,157 @@
+// Large storage GETs sent as the plugin writes them (host/src/http/body_stream.hpp),
+// over a raw socket so every byte on the wire is seen. The stuck_storage
+// fixture writes patterned bodies (pattern_byte below is its formula) and
+// misbehaves on demand: failing midway, writing more or fewer bytes than the
+// object info announced. Whatever happens, the client must never take a
+// short or foreign body for the object: either the whole body arrives, or
+// the connection closes before Content-Length bytes came.
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <random>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "support/http_client.hpp"
+#include "support/nexusd_process.hpp"
+#include "support/raw_connection.hpp"
+#include "support/temp_dir.hpp"
+
+namespace nexus::test {
+namespace {
+
+using nlohmann::json;
+
+// tests/plugins/stuck_storage: the byte at `offset` of every patterned body.
+std::uint8_t pattern_byte(std::uint64_t offset) { return static_cast<std::uint8_t>((offset * 131 + offset / 4093) & 0xff); }
+
+std::string pattern(std::size_t size) {
+  std::string s(size, '\0');
+  for (std::size_t i = 0; i < size; ++i) s[i] = static_cast<char>(pattern_byte(i));
+  return s;
+}
+
+json config(const TempDir& root, int request_timeout_ms = 30000, int slow_ms = 500) {
+  return {{"plugin_dirs", {NEXUS_TEST_PLUGIN_DIR}},
+          {"http", {{"max_body_bytes", 16 << 20}, {"request_timeout_ms", request_timeout_ms}}},
+          {"instances",
+           {{"stuck", {{"plugin", "stuck_storage"}, {"config", {{"slow_ms", slow_ms}}}}},
+            {"files", {{"plugin", "fs"}, {"config", {{"root", root.path().string()}}}}}}},
+          {"routes", {{"health", {{"public", true}}}, {"storage", {{"public", true}}}}}};
+}
+
+std::string get(const std::string& path) { return "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"; }
+
+bool has_header(const std::string& head, const std::string& line) { return head.find(line + "\r\n") != std::string::npos; }
+
+TEST(HttpBodyStream, AWholeLargeObjectArrivesIntactAndTheConnectionStaysUsable) {
+  TempDir root;
+  NexusdProcess server(config(root));
+  RawConnection c(server.port());
+  for (int round = 0; round < 2; ++round) {
+    ASSERT_TRUE(c.send_raw(get("/v1/storage/stuck/big")));
+    const auto [head, body] = c.read_response();
+    ASSERT_EQ(head.rfind("HTTP/1.1 200 OK", 0), 0u) << head;
+    EXPECT_TRUE(has_header(head, "Content-Length: " + std::to_string(4 << 20))) << head;
+    EXPECT_TRUE(has_header(head, "Content-Type: application/octet-stream")) << head;
+    EXPECT_NE(head.find("X-Request-Id: "), std::string::npos) << head;
+    ASSERT_TRUE(c.body_complete());
+    EXPECT_TRUE(body == pattern(4 << 20)) << "round " << round << ": the body differs from the fixture's bytes";
+  }
+  ASSERT_TRUE(c.send_raw(get("/health")));
+  EXPECT_EQ(c.read_response().first.rfind("HTTP/1.1 200", 0), 0u);
+}
+
+TEST(HttpBodyStream, AnFsObjectKeepsItsHeadersAndEveryByte) {
+  TempDir root;
+  NexusdProcess server(config(root));
+  std::string object(3 << 20, '\0');
+  std::mt19937 random(5);
+  for (auto& ch : object) ch = static_cast<char>(random());
+  HttpClient client(server.port());
+  const auto put = client.put("/v1/storage/files/call.wav", object, {{"Content-Type", "audio/wav"}});
+  ASSERT_EQ(put.status, 200) << put.body;
+  const std::string etag = json::parse(put.body)["etag"].get<std::string>();
+
+  RawConnection c(server.port());
+  ASSERT_TRUE(c.send_raw(get("/v1/storage/files/call.wav")));
+  const auto [head, body] = c.read_response();
+  ASSERT_EQ(head.rfind("HTTP/1.1 200 OK", 0), 0u) << head;
+  EXPECT_TRUE(has_header(head, "Content-Type: audio/wav")) << head;
+  EXPECT_TRUE(has_header(head, "ETag: \"" + etag + "\"")) << head;
+  EXPECT_TRUE(has_header(head, "Accept-Ranges: bytes")) << head;
+  ASSERT_TRUE(c.body_complete());
+  EXPECT_TRUE(body == object);
+  // A range of the same object is still answered whole (206), not streamed.
+  ASSERT_TRUE(c.send_raw("GET /v1/storage/files/call.wav HTTP/1.1\r\nHost: 127.0.0.1\r\nRange: bytes=100-199\r\n\r\n"));
+  const auto [range_head, range_body] = c.read_response();
+  ASSERT_EQ(range_head.rfind("HTTP/1.1 206", 0), 0u) << range_head;
+  EXPECT_EQ(range_body, object.substr(100, 100));
+}
+
+TEST(HttpBodyStream, ABodyThatFailsMidwayClosesTheConnectionAfterWhatWasSent) {
+  TempDir root;
+  NexusdProcess server(config(root));
+  RawConnection c(server.port());
+  ASSERT_TRUE(c.send_raw(get("/v1/storage/stuck/fails-midway")));
+  const auto [head, body] = c.read_response();
+  ASSERT_EQ(head.rfind("HTTP/1.1 200 OK", 0), 0u) << head;
+  EXPECT_TRUE(has_header(head, "Content-Length: " + std::to_string(1 << 20))) << head;
+  EXPECT_FALSE(c.body_complete()) << "a body cut short must not look whole";
+  EXPECT_EQ(body.size(), 256u << 10);
+  EXPECT_TRUE(body == pattern(body.size()));
+  EXPECT_TRUE(c.closed_by_server());
+  EXPECT_NE(server.stderr_text().find("failed after its reply began"), std::string::npos) << server.stderr_text();
+}
+
+TEST(HttpBodyStream, BytesPastTheAnnouncedSizeAreNeverSent) {
+  TempDir root;
+  NexusdProcess server(config(root));
+  RawConnection c(server.port());
+  ASSERT_TRUE(c.send_raw(get("/v1/storage/stuck/too-long")));
+  const auto [head, body] = c.read_response();
+  ASSERT_EQ(head.rfind("HTTP/1.1 200 OK", 0), 0u) << head;
+  EXPECT_TRUE(has_header(head, "Content-Length: " + std::to_string(128 << 10))) << head;
+  ASSERT_TRUE(c.body_complete());
+  EXPECT_TRUE(body == pattern(128 << 10));
+  // The plugin's extra 64 KiB would otherwise be read as the next response.
+  const auto rest = c.received_until_closed();
+  ASSERT_TRUE(rest.has_value()) << "the connection stayed open after a plugin wrote past the size";
+  EXPECT_EQ(rest->size(), 0u);
+  EXPECT_NE(server.stderr_text().find("more body bytes than the object's size"), std::string::npos);
+}
+
+TEST(HttpBodyStream, ABodyShorterThanAnnouncedClosesTheConnection) {
+  TempDir root;
+  NexusdProcess server(config(root));
+  RawConnection c(server.port());
+  ASSERT_TRUE(c.send_raw(get("/v1/storage/stuck/short")));
+  const auto [head, body] = c.read_response();
+  ASSERT_EQ(head.rfind("HTTP/1.1 200 OK", 0), 0u) << head;
+  EXPECT_FALSE(c.body_complete());
+  EXPECT_EQ(body.size(), 64u << 10);
+  EXPECT_TRUE(body == pattern(body.size()));
+  EXPECT_TRUE(c.closed_by_server());
+}
+
+TEST(HttpBodyStream, TheDeadlineNeverWritesIntoABodyUnderWay) {
+  // The request's deadline (300 ms) passes while the plugin pauses halfway
+  // through the body (1 s). The 504 the deadline would send must not land
+  // in the middle of the body: the client gets the body whole, or a cut
+  // body and a closed connection — never foreign bytes.
+  TempDir root;
+  NexusdProcess server(config(root, 300, 1000));
+  RawConnection c(server.port());
+  ASSERT_TRUE(c.send_raw(get("/v1/storage/stuck/slow-body")));
+  const auto [head, body] = c.read_response();
+  ASSERT_EQ(head.rfind("HTTP/1.1 200 OK", 0), 0u) << head;
+  EXPECT_TRUE(body == pattern(body.size())) << "foreign bytes in the body";
+  EXPECT_EQ(body.find("deadline"), std::string::npos);
+  if (!c.body_complete()) EXPECT_TRUE(c.closed_by_server());
+  // Either way the server still answers.
+  EXPECT_EQ(HttpClient(server.port()).get("/health").status, 200);
+}
+
+}  // namespace
+}  // namespace nexus::test
