@@ -28,7 +28,9 @@ bool SocketBodyStream::begin(const Reply& head, std::uint64_t content_length) {
   sent.status = head.status;
   sent.headers = head.headers;
   sent.header("X-Request-Id", request_id_);
-  return send(format_reply_head(sent, keep_, content_length));
+  // Sent with the first body bytes: one write and one segment fewer.
+  unsent_head_ = format_reply_head(sent, keep_, content_length);
+  return true;
 }
 
 bool SocketBodyStream::write(const void* data, std::size_t size) {
@@ -46,6 +48,7 @@ bool SocketBodyStream::write(const void* data, std::size_t size) {
 
 bool SocketBodyStream::send(std::string_view bytes) {
   if (broken_) return false;
+  const std::string head = std::exchange(unsent_head_, {});
   if (!rest_.empty()) {  // the client fell behind: keep the order, collect the rest
     rest_.append(bytes);
     return true;
@@ -53,12 +56,17 @@ bool SocketBodyStream::send(std::string_view bytes) {
   const auto now = Clock::now();
   const auto left = now < write_deadline_ ? std::chrono::duration_cast<std::chrono::milliseconds>(write_deadline_ - now)
                                           : std::chrono::milliseconds(0);
-  const SocketWriteResult r = write_all(target_.fd, {bytes}, left);
+  const SocketWriteResult r = write_all(target_.fd, {head, bytes}, left);
   switch (r.status) {
     case SocketWriteResult::Status::done:
       return true;
     case SocketWriteResult::Status::would_block:
-      rest_.assign(bytes.substr(r.written));
+      if (r.written < head.size()) {
+        rest_.assign(head, r.written);
+        rest_.append(bytes);
+      } else {
+        rest_.assign(bytes.substr(r.written - head.size()));
+      }
       return true;
     case SocketWriteResult::Status::failed:
       break;
@@ -70,6 +78,7 @@ bool SocketBodyStream::send(std::string_view bytes) {
 
 std::size_t SocketBodyStream::finish() {
   if (!began_) return 0;
+  if (!unsent_head_.empty() && announced_ == 0) send({});  // an empty body: the head alone
   if (broken_ || body_bytes_ != announced_) {
     // The head promised announced_ bytes: only closing the connection tells
     // the client the body is short (rather than the next reply's bytes).

@@ -76,6 +76,7 @@ class SocketBodyStream final : public BodyStream {
   bool broken_ = false;    // a write failed or went past the length: the connection will be closed
   std::uint64_t announced_ = 0;
   std::uint64_t body_bytes_ = 0;  // accepted so far (sent or in rest_)
+  std::string unsent_head_;       // from begin() until the first body bytes go with it
   std::string rest_;              // what the slow client has not taken yet (head included if need be)
 };
 
