@@ -45,27 +45,37 @@ std::string get(const std::string& path) { return "GET " + path + " HTTP/1.1\r\n
 
 bool has_header(const std::string& head, const std::string& line) { return head.find(line + "\r\n") != std::string::npos; }
 
-TEST(HttpBodyStream, AWholeLargeObjectArrivesIntactAndTheConnectionStaysUsable) {
+// One nexusd with the fixture and an fs instance, and a connection to it.
+class HttpBodyStream : public ::testing::Test {
+ protected:
+  // GET /v1/storage/stuck/<key> on the connection: the head (a 200
+  // announcing `announced` bytes) and whatever came of the body.
+  std::pair<std::string, std::string> fetch(const std::string& key, std::uint64_t announced) {
+    EXPECT_TRUE(connection.send_raw(get("/v1/storage/stuck/" + key)));
+    auto response = connection.read_response();
+    EXPECT_EQ(response.first.rfind("HTTP/1.1 200 OK", 0), 0u) << response.first;
+    EXPECT_TRUE(has_header(response.first, "Content-Length: " + std::to_string(announced))) << response.first;
+    return response;
+  }
+
   TempDir root;
-  NexusdProcess server(config(root));
-  RawConnection c(server.port());
+  NexusdProcess server{config(root)};
+  RawConnection connection{server.port()};
+};
+
+TEST_F(HttpBodyStream, AWholeLargeObjectArrivesIntactAndTheConnectionStaysUsable) {
   for (int round = 0; round < 2; ++round) {
-    ASSERT_TRUE(c.send_raw(get("/v1/storage/stuck/big")));
-    const auto [head, body] = c.read_response();
-    ASSERT_EQ(head.rfind("HTTP/1.1 200 OK", 0), 0u) << head;
-    EXPECT_TRUE(has_header(head, "Content-Length: " + std::to_string(4 << 20))) << head;
+    const auto [head, body] = fetch("big", 4 << 20);
     EXPECT_TRUE(has_header(head, "Content-Type: application/octet-stream")) << head;
     EXPECT_NE(head.find("X-Request-Id: "), std::string::npos) << head;
-    ASSERT_TRUE(c.body_complete());
+    ASSERT_TRUE(connection.body_complete());
     EXPECT_TRUE(body == pattern(4 << 20)) << "round " << round << ": the body differs from the fixture's bytes";
   }
-  ASSERT_TRUE(c.send_raw(get("/health")));
-  EXPECT_EQ(c.read_response().first.rfind("HTTP/1.1 200", 0), 0u);
+  ASSERT_TRUE(connection.send_raw(get("/health")));
+  EXPECT_EQ(connection.read_response().first.rfind("HTTP/1.1 200", 0), 0u);
 }
 
-TEST(HttpBodyStream, AnFsObjectKeepsItsHeadersAndEveryByte) {
-  TempDir root;
-  NexusdProcess server(config(root));
+TEST_F(HttpBodyStream, AnFsObjectKeepsItsHeadersAndEveryByte) {
   std::string object(3 << 20, '\0');
   std::mt19937 random(5);
   for (auto& ch : object) ch = static_cast<char>(random());
@@ -74,7 +84,7 @@ TEST(HttpBodyStream, AnFsObjectKeepsItsHeadersAndEveryByte) {
   ASSERT_EQ(put.status, 200) << put.body;
   const std::string etag = json::parse(put.body)["etag"].get<std::string>();
 
-  RawConnection c(server.port());
+  RawConnection& c = connection;
   ASSERT_TRUE(c.send_raw(get("/v1/storage/files/call.wav")));
   const auto [head, body] = c.read_response();
   ASSERT_EQ(head.rfind("HTTP/1.1 200 OK", 0), 0u) << head;
@@ -90,52 +100,35 @@ TEST(HttpBodyStream, AnFsObjectKeepsItsHeadersAndEveryByte) {
   EXPECT_EQ(range_body, object.substr(100, 100));
 }
 
-TEST(HttpBodyStream, ABodyThatFailsMidwayClosesTheConnectionAfterWhatWasSent) {
-  TempDir root;
-  NexusdProcess server(config(root));
-  RawConnection c(server.port());
-  ASSERT_TRUE(c.send_raw(get("/v1/storage/stuck/fails-midway")));
-  const auto [head, body] = c.read_response();
-  ASSERT_EQ(head.rfind("HTTP/1.1 200 OK", 0), 0u) << head;
-  EXPECT_TRUE(has_header(head, "Content-Length: " + std::to_string(1 << 20))) << head;
-  EXPECT_FALSE(c.body_complete()) << "a body cut short must not look whole";
+TEST_F(HttpBodyStream, ABodyThatFailsMidwayClosesTheConnectionAfterWhatWasSent) {
+  const auto [head, body] = fetch("fails-midway", 1 << 20);
+  EXPECT_FALSE(connection.body_complete()) << "a body cut short must not look whole";
   EXPECT_EQ(body.size(), 256u << 10);
   EXPECT_TRUE(body == pattern(body.size()));
-  EXPECT_TRUE(c.closed_by_server());
+  EXPECT_TRUE(connection.closed_by_server());
   EXPECT_NE(server.stderr_text().find("failed after its reply began"), std::string::npos) << server.stderr_text();
 }
 
-TEST(HttpBodyStream, BytesPastTheAnnouncedSizeAreNeverSent) {
-  TempDir root;
-  NexusdProcess server(config(root));
-  RawConnection c(server.port());
-  ASSERT_TRUE(c.send_raw(get("/v1/storage/stuck/too-long")));
-  const auto [head, body] = c.read_response();
-  ASSERT_EQ(head.rfind("HTTP/1.1 200 OK", 0), 0u) << head;
-  EXPECT_TRUE(has_header(head, "Content-Length: " + std::to_string(128 << 10))) << head;
-  ASSERT_TRUE(c.body_complete());
+TEST_F(HttpBodyStream, BytesPastTheAnnouncedSizeAreNeverSent) {
+  const auto [head, body] = fetch("too-long", 128 << 10);
+  ASSERT_TRUE(connection.body_complete());
   EXPECT_TRUE(body == pattern(128 << 10));
   // The plugin's extra 64 KiB would otherwise be read as the next response.
-  const auto rest = c.received_until_closed();
+  const auto rest = connection.received_until_closed();
   ASSERT_TRUE(rest.has_value()) << "the connection stayed open after a plugin wrote past the size";
   EXPECT_EQ(rest->size(), 0u);
   EXPECT_NE(server.stderr_text().find("more body bytes than the object's size"), std::string::npos);
 }
 
-TEST(HttpBodyStream, ABodyShorterThanAnnouncedClosesTheConnection) {
-  TempDir root;
-  NexusdProcess server(config(root));
-  RawConnection c(server.port());
-  ASSERT_TRUE(c.send_raw(get("/v1/storage/stuck/short")));
-  const auto [head, body] = c.read_response();
-  ASSERT_EQ(head.rfind("HTTP/1.1 200 OK", 0), 0u) << head;
-  EXPECT_FALSE(c.body_complete());
+TEST_F(HttpBodyStream, ABodyShorterThanAnnouncedClosesTheConnection) {
+  const auto [head, body] = fetch("short", 128 << 10);
+  EXPECT_FALSE(connection.body_complete());
   EXPECT_EQ(body.size(), 64u << 10);
   EXPECT_TRUE(body == pattern(body.size()));
-  EXPECT_TRUE(c.closed_by_server());
+  EXPECT_TRUE(connection.closed_by_server());
 }
 
-TEST(HttpBodyStream, TheDeadlineNeverWritesIntoABodyUnderWay) {
+TEST(HttpBodyStreamDeadline, TheDeadlineNeverWritesIntoABodyUnderWay) {
   // The request's deadline (300 ms) passes while the plugin pauses halfway
   // through the body (1 s). The 504 the deadline would send must not land
   // in the middle of the body: the client gets the body whole, or a cut
