@@ -24,6 +24,8 @@ class Fd {
   ~Fd() { reset(); }
 
   int get() const noexcept { return fd_; }
+  // Gives the descriptor away: the caller closes it.
+  int release() noexcept { return std::exchange(fd_, -1); }
   bool valid() const noexcept { return fd_ >= 0; }
   void reset() noexcept {
     if (fd_ >= 0) ::close(fd_);

@@ -244,6 +244,16 @@ void FsStorage::get(sdk::CallContext& ctx, std::string_view key, const std::opti
   }
 }
 
+// The file itself: a put renames a new file over the old one, so the bytes
+// behind this descriptor never change while the host sends them.
+std::optional<sdk::FileObject> FsStorage::open_as_file(sdk::CallContext&, std::string_view key) {
+  OpenObject o = open_object(split_key(key));
+  sdk::FileObject file;
+  file.info = std::move(o.info);
+  file.fd = o.fd.release();
+  return file;
+}
+
 sdk::ObjectInfo FsStorage::head(sdk::CallContext&, std::string_view key) { return open_object(split_key(key)).info; }
 
 void FsStorage::remove(sdk::CallContext&, std::string_view key) {

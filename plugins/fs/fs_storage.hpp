@@ -25,6 +25,7 @@ class FsStorage : public sdk::Storage {
                       const sdk::PutOptions& options) override;
   void get(sdk::CallContext& ctx, std::string_view key, const std::optional<sdk::ByteRange>& range, sdk::GetSink& out) override;
   sdk::ObjectInfo head(sdk::CallContext& ctx, std::string_view key) override;
+  std::optional<sdk::FileObject> open_as_file(sdk::CallContext& ctx, std::string_view key) override;
   void remove(sdk::CallContext& ctx, std::string_view key) override;
   sdk::ListPage list(sdk::CallContext& ctx, std::string_view prefix, std::string_view cursor, std::uint32_t limit) override;
   void health() override;

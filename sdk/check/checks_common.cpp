@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstddef>
 #include <regex>
 #include <set>
 #include <thread>
@@ -41,7 +42,8 @@ std::string problems_text(const std::vector<host::SchemaProblem>& problems) {
 // Size a 1.0 table of a known interface must have, and whether its function
 // pointers are all set; 0 for an interface the kit does not know.
 std::size_t known_table_size(std::string_view id) {
-  if (id == NEXUS_STORAGE_V1) return sizeof(nexus_storage_v1);
+  // ABI 1.0's size: on_open (1.1) is optional, so a table built before it is complete.
+  if (id == NEXUS_STORAGE_V1) return offsetof(nexus_storage_v1, on_open);
   if (id == NEXUS_AUTH_V1) return sizeof(nexus_auth_v1);
   if (id == NEXUS_TRANSCRIPTION_V1) return sizeof(nexus_transcription_v1);
   if (id == NEXUS_TOOLS_V1) return sizeof(nexus_tools_v1);

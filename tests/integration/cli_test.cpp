@@ -28,7 +28,7 @@ TEST(NexusdCli, HelpExplainsEveryOptionAndCommand) {
 TEST(NexusdCli, VersionNamesTheAbi) {
   const auto r = run_nexusd({"--version"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  expect_contains(r.out, {"nexusd", "plugin ABI 1.0"});
+  expect_contains(r.out, {"nexusd", "plugin ABI 1.1"});
 }
 
 TEST(NexusdCli, UnknownOptionExitsTwoWithAHint) {
@@ -83,7 +83,7 @@ TEST(NexusdCli, AnIncompatiblePluginIsRefusedWithBothVersions) {
   std::ofstream(file) << config.dump(2);
   const auto r = run_nexusd({"--config", file.string(), "--check", "--plugin-dir", NEXUS_TEST_PLUGIN_DIR});
   EXPECT_NE(r.exit_code, 0);
-  expect_contains(r.err, {"/instances/old/plugin", "libnexus_abi_major2.so", "ABI 2.0", "host speaks 1.0", "rebuild"});
+  expect_contains(r.err, {"/instances/old/plugin", "libnexus_abi_major2.so", "ABI 2.0", "host speaks 1.1", "rebuild"});
 }
 
 }  // namespace nexus::test

@@ -7,9 +7,12 @@
 // the connection closes before Content-Length bytes came.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <random>
 #include <string>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -126,6 +129,75 @@ TEST_F(HttpBodyStream, ABodyShorterThanAnnouncedClosesTheConnection) {
   EXPECT_EQ(body.size(), 64u << 10);
   EXPECT_TRUE(body == pattern(body.size()));
   EXPECT_TRUE(connection.closed_by_server());
+}
+
+std::string random_bytes(std::size_t size, unsigned seed) {
+  std::string s(size, '\0');
+  std::mt19937 random(seed);
+  for (auto& ch : s) ch = static_cast<char>(random());
+  return s;
+}
+
+std::size_t open_descriptors(pid_t pid) {
+  std::size_t n = 0;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/fd"))
+    ++n;
+  return n;
+}
+
+TEST_F(HttpBodyStream, AnFsObjectReplacedDuringADownloadArrivesWholeAsItWas) {
+  // fs offers objects as files and nexusd sends them with sendfile; a put
+  // renames a new file over the old one, so a download under way keeps
+  // sending the old file. The client reads late (a small window, and 1 s
+  // before it reads at all, while the object is replaced), then takes the
+  // body whole.
+  const std::string before = random_bytes(8 << 20, 1), after = random_bytes(8 << 20, 2);
+  HttpClient client(server.port());
+  ASSERT_EQ(client.put("/v1/storage/files/call.wav", before).status, 200);
+  RawConnection slow(server.port(), 16 << 10, 20);
+  ASSERT_TRUE(slow.send_raw(get("/v1/storage/files/call.wav")));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  ASSERT_EQ(client.put("/v1/storage/files/call.wav", after).status, 200);
+  std::this_thread::sleep_for(std::chrono::milliseconds(700));
+  const auto [head, body] = slow.read_response();
+  ASSERT_EQ(head.rfind("HTTP/1.1 200 OK", 0), 0u) << head;
+  ASSERT_TRUE(slow.body_complete());
+  EXPECT_TRUE(body == before) << "the download mixed the old and the new object";
+  EXPECT_TRUE(client.get("/v1/storage/files/call.wav").body == after);
+}
+
+TEST_F(HttpBodyStream, DownloadsLeaveNoDescriptorOpen) {
+  // Every GET of an fs object opens its file; whoever ends the download
+  // (the body sent, or the client gone halfway), the descriptor is closed.
+  ASSERT_EQ(HttpClient(server.port()).put("/v1/storage/files/big.bin", random_bytes(1 << 20, 3)).status, 200);
+  ASSERT_EQ(HttpClient(server.port()).put("/v1/storage/files/small.bin", random_bytes(1000, 4)).status, 200);
+  ASSERT_EQ(HttpClient(server.port()).get("/v1/storage/files/big.bin").status, 200);  // warm-up
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const std::size_t open_before = open_descriptors(server.pid());
+  for (int i = 0; i < 20; ++i) {
+    ASSERT_EQ(HttpClient(server.port()).get("/v1/storage/files/big.bin").body.size(), 1u << 20);
+    ASSERT_EQ(HttpClient(server.port()).get("/v1/storage/files/small.bin").body.size(), 1000u);
+    RawConnection leaving(server.port(), 16 << 10);
+    ASSERT_TRUE(leaving.send_raw(get("/v1/storage/files/big.bin")));
+  }  // each `leaving` hangs up with most of the body unsent
+  std::this_thread::sleep_for(std::chrono::milliseconds(3000));  // past the 2 s a worker waits for a reader
+  EXPECT_LE(open_descriptors(server.pid()), open_before);
+}
+
+TEST(HttpBodyStreamAbi, AStorageTableBuiltBeforeOnOpenIsServedThroughGet) {
+  // tests/plugins/broken_storage_traversal built as storage_abi_1_0: its
+  // table's struct_size ends before on_open (ABI 1.1); the field it does not
+  // declare holds a function that aborts.
+  NexusdProcess server({{"plugin_dirs", {NEXUS_TEST_PLUGIN_DIR}},
+                        {"instances", {{"old", {{"plugin", "storage_abi_1_0"}}}}},
+                        {"routes", {{"health", {{"public", true}}}, {"storage", {{"public", true}}}}}});
+  const std::string object = random_bytes(200 << 10, 5);  // large enough to be streamed
+  HttpClient client(server.port());
+  ASSERT_EQ(client.put("/v1/storage/old/a.bin", object).status, 200);
+  const auto got = client.get("/v1/storage/old/a.bin");
+  ASSERT_EQ(got.status, 200) << got.body.substr(0, 300);
+  EXPECT_TRUE(got.body == object);
+  EXPECT_EQ(client.get("/health").status, 200);
 }
 
 TEST(HttpBodyStreamDeadline, TheDeadlineNeverWritesIntoABodyUnderWay) {

@@ -4,9 +4,11 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <regex>
 #include <set>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -441,7 +443,14 @@ TEST_F(StorageHttp, AdminListsPluginsAndRedactedInstances) {
 
 TEST_F(StorageHttp, AccessLogHasNoCredentials) {
   ASSERT_EQ(client().get("/v1/storage/files?limit=1", auth()).status, 200);
-  const std::string logs = server_->stdout_text() + server_->stderr_text();
+  // The access line is written once the reply is, a moment after the client
+  // has it: read the log until it shows (or 2 s pass).
+  std::string logs;
+  for (int attempt = 0; attempt < 40; ++attempt) {
+    logs = server_->stdout_text() + server_->stderr_text();
+    if (logs.find("/v1/storage/files") != std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
   EXPECT_NE(logs.find("/v1/storage/files"), std::string::npos) << "no access line logged";
   EXPECT_EQ(logs.find(kOpsKey), std::string::npos) << "a credential reached the log";
 }

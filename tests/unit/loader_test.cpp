@@ -39,7 +39,7 @@ TEST(Loader, RefusesAnotherAbiMajorNamingFileVersionsAndFix) {
   const std::string why = load_error({test_plugin("abi_major2"), std::nullopt, {}, true});
   EXPECT_NE(why.find("libnexus_abi_major2.so"), std::string::npos) << why;
   EXPECT_NE(why.find("ABI 2.0"), std::string::npos) << why;
-  EXPECT_NE(why.find("host speaks 1.0"), std::string::npos) << why;
+  EXPECT_NE(why.find("host speaks 1.1"), std::string::npos) << why;
   EXPECT_NE(why.find("not binary compatible"), std::string::npos) << why;
   EXPECT_NE(why.find("rebuild it against SDK 1.x"), std::string::npos) << why;
 }
@@ -47,12 +47,12 @@ TEST(Loader, RefusesAnotherAbiMajorNamingFileVersionsAndFix) {
 TEST(Loader, RefusesANewerMinorThanTheHost) {
   const std::string why = load_error({test_plugin("abi_newer_minor"), std::nullopt, {}, true});
   EXPECT_NE(why.find("libnexus_abi_newer_minor.so"), std::string::npos) << why;
-  EXPECT_NE(why.find("ABI 1.1"), std::string::npos) << why;
+  EXPECT_NE(why.find("ABI 1.2"), std::string::npos) << why;  // NEXUS_ABI_MINOR + 1
   EXPECT_NE(why.find("upgrade nexusd"), std::string::npos) << why;
 }
 
 TEST(Loader, AcceptsAnOlderMinorThanTheHost) {
-  // The host is 1.0, so "older" is checked against a hypothetical 1.3 host:
+  // The host is 1.1, so "older" is checked against a hypothetical 1.3 host:
   // the same rule the loader applies, with the host version as a parameter.
   auto m = Module::load({test_plugin("c_echo"), std::nullopt, {}, false});
   EXPECT_EQ(nexus::host::descriptor_problem(&m->descriptor(), "c_echo", 1, 3), "");

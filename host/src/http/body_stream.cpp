@@ -3,6 +3,9 @@
 
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
 
 #include <string_view>
 #include <utility>
@@ -33,7 +36,7 @@ bool SocketBodyStream::begin(const Reply& head, std::uint64_t content_length) {
   return true;
 }
 
-bool SocketBodyStream::write(const void* data, std::size_t size) {
+bool SocketBodyStream::accept_length(std::uint64_t size) {
   if (!began_ || broken_) return false;
   if (size > announced_ - body_bytes_) {
     spdlog::error("request {}: the storage plugin wrote more body bytes than the object's size ({}); the rest is "
@@ -43,20 +46,67 @@ bool SocketBodyStream::write(const void* data, std::size_t size) {
     return false;
   }
   body_bytes_ += size;
-  return send(std::string_view(static_cast<const char*>(data), size));
+  return true;
+}
+
+bool SocketBodyStream::write(const void* data, std::size_t size) {
+  return accept_length(size) && send(std::string_view(static_cast<const char*>(data), size));
+}
+
+bool SocketBodyStream::write_file(int file, std::uint64_t offset, std::uint64_t length) {
+  if (!accept_length(length)) return false;
+  if (!unsent_head_.empty() && !send({})) return false;  // sendfile cannot gather the head
+  if (!rest_.empty()) return read_into_rest(file, offset, length);
+  const SocketWriteResult r = send_file(target_.fd, file, offset, length, time_left());
+  switch (r.status) {
+    case SocketWriteResult::Status::done:
+      return true;
+    case SocketWriteResult::Status::would_block:
+      return read_into_rest(file, offset + r.written, length - r.written);
+    case SocketWriteResult::Status::failed:
+      break;
+  }
+  spdlog::debug("request {}: the client left, or the file ended early, while the reply was being sent", request_id_);
+  broken_ = true;
+  return false;
+}
+
+// A slow reader: what it has not taken yet is read into memory and queued
+// behind the rest (finish() hands it to pistache), as for any other reply.
+bool SocketBodyStream::read_into_rest(int file, std::uint64_t offset, std::uint64_t length) {
+  const std::size_t at = rest_.size();
+  rest_.resize(at + static_cast<std::size_t>(length));
+  for (std::uint64_t done = 0; done < length;) {
+    const ssize_t n = ::pread(file, rest_.data() + at + done, static_cast<std::size_t>(length - done),
+                              static_cast<off_t>(offset + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      spdlog::warn("request {}: reading the object's file failed or it ended early; the connection is closed",
+                   request_id_);
+      rest_.resize(at + static_cast<std::size_t>(done));
+      broken_ = true;
+      return false;
+    }
+    done += static_cast<std::uint64_t>(n);
+  }
+  return true;
+}
+
+std::chrono::milliseconds SocketBodyStream::time_left() const {
+  const auto now = Clock::now();
+  return now < write_deadline_ ? std::chrono::duration_cast<std::chrono::milliseconds>(write_deadline_ - now)
+                               : std::chrono::milliseconds(0);
 }
 
 bool SocketBodyStream::send(std::string_view bytes) {
   if (broken_) return false;
   const std::string head = std::exchange(unsent_head_, {});
   if (!rest_.empty()) {  // the client fell behind: keep the order, collect the rest
+    rest_.append(head);
     rest_.append(bytes);
     return true;
   }
-  const auto now = Clock::now();
-  const auto left = now < write_deadline_ ? std::chrono::duration_cast<std::chrono::milliseconds>(write_deadline_ - now)
-                                          : std::chrono::milliseconds(0);
-  const SocketWriteResult r = write_all(target_.fd, {head, bytes}, left);
+  const SocketWriteResult r = write_all(target_.fd, {head, bytes}, time_left());
   switch (r.status) {
     case SocketWriteResult::Status::done:
       return true;

@@ -33,6 +33,10 @@ class BodyStream {
   // The next body bytes, in order. False when they cannot be sent (the
   // client left, or they go past the announced length): stop.
   virtual bool write(const void* data, std::size_t size) = 0;
+  // The next `length` body bytes from the file `file` at `offset`, sent
+  // without passing through this process where the connection allows
+  // (sendfile). The descriptor is borrowed for the call.
+  virtual bool write_file(int file, std::uint64_t offset, std::uint64_t length) = 0;
   // The body is over. If fewer bytes than announced went out, or a write
   // failed, the connection is closed. Returns the body bytes sent or queued.
   virtual std::size_t finish() = 0;
@@ -57,11 +61,15 @@ class SocketBodyStream final : public BodyStream {
                    Drain& drain);
   bool begin(const Reply& head, std::uint64_t content_length) override;
   bool write(const void* data, std::size_t size) override;
+  bool write_file(int file, std::uint64_t offset, std::uint64_t length) override;
   std::size_t finish() override;
   bool began() const override { return began_; }
 
  private:
   bool send(std::string_view bytes);
+  bool accept_length(std::uint64_t size);  // false (and broken) past the announced length
+  bool read_into_rest(int file, std::uint64_t offset, std::uint64_t length);
+  std::chrono::milliseconds time_left() const;
 
   ReplyTarget target_;
   std::atomic<bool>& answered_;

@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <initializer_list>
 #include <string_view>
 #include <utility>
@@ -50,5 +51,14 @@ class SocketDuplicate {
 // for room at most `budget` in total; a zero budget never waits.
 // [any-thread]; one writer per socket at a time.
 SocketWriteResult write_all(int fd, std::initializer_list<std::string_view> parts, std::chrono::milliseconds budget);
+
+// Sends `length` bytes of the file `file`, from `offset`, on the socket `fd`
+// with sendfile: the kernel moves them from the page cache, nothing is
+// copied through this process. Waits for room as write_all does. `failed`
+// also when the file ends before `length` bytes. Never raises SIGPIPE, in
+// nexusd or in a program embedding the host. [any-thread]; one writer per
+// socket at a time.
+SocketWriteResult send_file(int fd, int file, std::uint64_t offset, std::uint64_t length,
+                            std::chrono::milliseconds budget);
 
 }  // namespace nexus::host::http

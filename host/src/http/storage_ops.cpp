@@ -7,8 +7,10 @@
 #include "http/storage_ops.hpp"
 
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
 
 #include "http/body_stream.hpp"
@@ -39,6 +41,40 @@ Reply bad_info(const RouteContext& ctx, const char* op) {
 Reply unsatisfiable(std::uint64_t size, const std::string& message) {
   Reply r = error_reply(NEXUS_OUT_OF_RANGE, message);
   r.header("Content-Range", "bytes */" + std::to_string(size));
+  return r;
+}
+
+// GET of an object its backend opened as a file: a small one is read into
+// the reply; a larger one streams from the file (sendfile).
+Reply send_object_file(const RouteContext& ctx, const std::string& key, const std::string& info_json,
+                       const ObjectFile& file) {
+  const auto info = parse_object_info(info_json);
+  if (!info) return bad_info(ctx, "open");
+  Reply r;
+  add_object_headers(r, *info);
+  if (info->size < kStreamFromBytes) {
+    r.body.resize(static_cast<std::size_t>(info->size));
+    for (std::size_t done = 0; done < r.body.size();) {
+      const ssize_t n = ::pread(file.fd(), r.body.data() + done, r.body.size() - done,
+                                static_cast<off_t>(file.offset() + done));
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        spdlog::error("request {}: reading the file of object '{}' failed or it ended early", ctx.request.request_id,
+                      key);
+        return error_reply(NEXUS_INTERNAL, "the object's file could not be read whole; see the server log (request " +
+                                               ctx.request.request_id + ")");
+      }
+      done += static_cast<std::size_t>(n);
+    }
+    return r;
+  }
+  if (!ctx.stream->begin(r, info->size)) return r;  // answered already (the deadline): not sent
+  if (!ctx.stream->write_file(file.fd(), file.offset(), info->size)) {
+    spdlog::debug("request {}: the file of object '{}' was not sent whole; the connection is closed",
+                  ctx.request.request_id, key);
+  }
+  r.streamed = true;
+  r.streamed_bytes = ctx.stream->finish();
   return r;
 }
 
@@ -102,6 +138,15 @@ Reply get_object(const RouteContext& ctx, const StorageClient& store, const std:
     const auto info = parse_object_info(info_json);
     if (!info) return bad_info(ctx, "head");
     return unsatisfiable(info->size, "Range 'bytes=-0' selects no byte; ask for at least one byte");
+  }
+
+  // A whole object its backend offers as a file (fs) is sent from the file.
+  if (ctx.stream && range.kind == RangeKind::none) {
+    std::string info_json;
+    ObjectFile file;
+    const CallOutcome opened = store.open(ctx.call, key, &info_json, &file);
+    if (opened.ok()) return send_object_file(ctx, key, info_json, file);
+    if (opened.status != NEXUS_UNIMPLEMENTED) return error_reply(opened, "get");
   }
 
   // A whole object of kStreamFromBytes or more leaves as the plugin writes

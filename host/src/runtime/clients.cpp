@@ -2,7 +2,11 @@
 // CallScope (its nexus_call_context), and collects outputs in host memory.
 #include "nexus/host/clients.hpp"
 
+#include <unistd.h>
+
+#include <cstddef>
 #include <stdexcept>
+#include <utility>
 
 #include "runtime/call_scope.hpp"
 #include "runtime/live_instance.hpp"
@@ -65,6 +69,45 @@ CallOutcome StorageClient::get(const CallOptions& o, std::string_view key, std::
       t.on_get(inst_->handle(), scope.context(), str(key), range ? &*range : nullptr, info.writer(), body_sink.writer());
   if (!info.str().empty()) deliver_info();
   return scope.outcome(s);
+}
+
+ObjectFile::ObjectFile(ObjectFile&& other) noexcept
+    : fd_(std::exchange(other.fd_, -1)), offset_(other.offset_) {}
+
+ObjectFile& ObjectFile::operator=(ObjectFile&& other) noexcept {
+  if (this != &other) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = std::exchange(other.fd_, -1);
+    offset_ = other.offset_;
+  }
+  return *this;
+}
+
+ObjectFile::~ObjectFile() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+CallOutcome StorageClient::open(const CallOptions& o, std::string_view key, std::string* info_json,
+                                ObjectFile* file) const {
+  const auto& t = table_of<nexus_storage_v1>(*inst_, NEXUS_STORAGE_V1);
+  // on_open is read only if the plugin's table reaches it (ABI 1.1).
+  constexpr std::size_t kEnd = offsetof(nexus_storage_v1, on_open) + sizeof(nexus_storage_v1::on_open);
+  if (t.struct_size < kEnd || t.on_open == nullptr)
+    return {NEXUS_UNIMPLEMENTED, "instance '" + inst_->name() + "' offers no objects as files"};
+  LiveInstance::CallGate gate(*inst_);
+  CallScope scope(o, inst_->name(), "open");
+  StringSink info(kMaxJsonOutput);
+  int fd = -1;
+  std::uint64_t offset = 0;
+  const nexus_status s = t.on_open(inst_->handle(), scope.context(), str(key), info.writer(), &fd, &offset);
+  CallOutcome out = scope.outcome(s);
+  if (out.ok()) {
+    ObjectFile opened(fd, offset);  // ours from here, whatever happens next
+    if (!opened.valid()) return {NEXUS_INTERNAL, "instance '" + inst_->name() + "' opened an object without a descriptor"};
+    if (file) *file = std::move(opened);
+  }
+  keep(info, info_json);
+  return out;
 }
 
 CallOutcome StorageClient::head(const CallOptions& o, std::string_view key, std::string* info_json) const {

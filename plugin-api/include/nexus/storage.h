@@ -106,6 +106,22 @@ typedef struct nexus_storage_v1 {
    * ahead is), and INVALID_ARGUMENT when malformed. */
   nexus_status (*on_list)(void* instance, const nexus_call_context* ctx, nexus_str prefix, nexus_str cursor,
                           uint32_t limit, const nexus_writer* out);
+
+  /* Since 1.1. Optional: NULL, or absent (struct_size does not reach it),
+   * for a backend whose objects are not files. Opens `key` so the host can
+   * send the whole object itself (sendfile) instead of receiving it through
+   * on_get. Writes the object info JSON through `info`, then stores in
+   * *out_fd a descriptor open for reading (O_CLOEXEC) whose bytes
+   * [*out_offset, *out_offset + size) are the object, size being the info's
+   * "size". From NEXUS_OK on, the host owns the descriptor and closes it;
+   * on any other status *out_fd is not set and the plugin keeps nothing
+   * open. Those bytes must not change while the descriptor is open (a
+   * backend that replaces objects by renaming a new file over the old one,
+   * as "fs" does, gives the old file). NEXUS_UNIMPLEMENTED: this object
+   * cannot be offered as a file; the host calls on_get instead. Other
+   * errors as on_get: NOT_FOUND, INVALID_ARGUMENT, UNAVAILABLE. */
+  nexus_status (*on_open)(void* instance, const nexus_call_context* ctx, nexus_str key, const nexus_writer* info,
+                          int* out_fd, uint64_t* out_offset);
 } nexus_storage_v1;
 
 /* Length of the well-formed UTF-8 sequence at s[0..n) (RFC 3629: no

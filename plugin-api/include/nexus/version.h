@@ -12,7 +12,10 @@
 #pragma once
 
 #define NEXUS_ABI_MAJOR 1
-#define NEXUS_ABI_MINOR 0
+#define NEXUS_ABI_MINOR 1
+
+/* What each minor added (see docs/abi.md):
+ *   1.1  nexus_storage_v1.on_open: a storage object offered as a file. */
 
 /* Byte-order code stored in the build signature. */
 #define NEXUS_BYTE_ORDER_LITTLE 1

@@ -7,9 +7,14 @@
  */
 #include <nexus/nexus.h>
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#ifndef TEST_PLUGIN_ID
+#define TEST_PLUGIN_ID "broken_storage_traversal"
+#endif
 
 typedef struct object {
   char* key;
@@ -265,7 +270,22 @@ static nexus_status on_list(void* inst, const nexus_call_context* ctx, nexus_str
   return st == NEXUS_OK ? write_text(out, "}") : st;
 }
 
-static const nexus_storage_v1 kStorage = {sizeof(nexus_storage_v1), on_put, on_get, on_head, on_delete, on_list};
+#ifdef TEST_STORAGE_TABLE_1_0
+/* Built as "storage_abi_1_0": the table as a plugin built against ABI 1.0
+ * declares it, its struct_size ending before on_open (1.1). The field is
+ * still there in this build and holds a function that aborts, so a host
+ * that read on_open past struct_size would crash instead of passing. */
+static nexus_status abort_on_open(void* instance, const nexus_call_context* ctx, nexus_str key, const nexus_writer* info,
+                                  int* out_fd, uint64_t* out_offset) {
+  (void)instance, (void)ctx, (void)key, (void)info, (void)out_fd, (void)out_offset;
+  fprintf(stderr, "storage_abi_1_0: the host called on_open past the table's struct_size\n");
+  abort();
+}
+static const nexus_storage_v1 kStorage = {offsetof(nexus_storage_v1, on_open), on_put, on_get, on_head, on_delete,
+                                          on_list, abort_on_open};
+#else
+static const nexus_storage_v1 kStorage = {sizeof(nexus_storage_v1), on_put, on_get, on_head, on_delete, on_list, NULL};
+#endif
 
 static nexus_status on_instance_create(const nexus_host* host, nexus_str name, nexus_str config, void** out,
                                        const nexus_writer* error) {
@@ -297,7 +317,7 @@ static const nexus_plugin_descriptor kDescriptor = {
     NEXUS_ABI_MAJOR,
     NEXUS_ABI_MINOR,
     NEXUS_BUILD_SIGNATURE_INIT,
-    "broken_storage_traversal",
+    TEST_PLUGIN_ID,
     "0.0.1",
     "Test fixture: in-memory storage that accepts unsafe keys",
     "Apache-2.0",

@@ -40,6 +40,26 @@ struct PutRequest {
 // Receives body chunks of a get; return false to stop (client went away).
 using BodySink = std::function<bool(const void* data, std::size_t size)>;
 
+// A storage object its backend offered as a file (storage.h on_open): the
+// descriptor is the host's, closed when this is destroyed.
+class ObjectFile {
+ public:
+  ObjectFile() = default;
+  ObjectFile(int fd, std::uint64_t offset) noexcept : fd_(fd), offset_(offset) {}
+  ObjectFile(ObjectFile&& other) noexcept;
+  ObjectFile& operator=(ObjectFile&& other) noexcept;
+  ObjectFile(const ObjectFile&) = delete;
+  ObjectFile& operator=(const ObjectFile&) = delete;
+  ~ObjectFile();
+  bool valid() const noexcept { return fd_ >= 0; }
+  int fd() const noexcept { return fd_; }
+  std::uint64_t offset() const noexcept { return offset_; }  // where the object's bytes begin
+
+ private:
+  int fd_ = -1;
+  std::uint64_t offset_ = 0;
+};
+
 class StorageClient {
  public:
   explicit StorageClient(std::shared_ptr<LiveInstance> inst) : inst_(std::move(inst)) {}
@@ -49,6 +69,11 @@ class StorageClient {
   CallOutcome get(const CallOptions& o, std::string_view key, std::optional<nexus_byte_range> range,
                   const std::function<void(const std::string& info_json)>& info, const BodySink& body) const;
   CallOutcome head(const CallOptions& o, std::string_view key, std::string* info_json) const;
+  // The whole object as a file to send from (storage.h on_open): its info
+  // JSON and the descriptor. NEXUS_UNIMPLEMENTED without a plugin call when
+  // the plugin offers no files (on_open NULL, or a table built before ABI
+  // 1.1 that ends before it); the caller then uses get().
+  CallOutcome open(const CallOptions& o, std::string_view key, std::string* info_json, ObjectFile* file) const;
   CallOutcome remove(const CallOptions& o, std::string_view key) const;
   CallOutcome list(const CallOptions& o, std::string_view prefix, std::string_view cursor, std::uint32_t limit,
                    std::string* listing_json) const;

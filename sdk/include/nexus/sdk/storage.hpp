@@ -3,6 +3,7 @@
 #pragma once
 
 #include <nexus/storage.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdint>
@@ -12,6 +13,8 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -133,6 +136,15 @@ struct ListPage {
   std::string next_cursor;  // empty at the end
 };
 
+// A whole object offered as a file (storage.h on_open, ABI 1.1): the host
+// sends it from the descriptor itself (sendfile) instead of receiving the
+// bytes through get().
+struct FileObject {
+  ObjectInfo info;           // of the whole object; "size" bytes are sent
+  int fd = -1;               // open for reading, close-on-exec; becomes the host's
+  std::uint64_t offset = 0;  // where the object's bytes begin in the file
+};
+
 // Base class of a storage backend. Keys reaching these functions have
 // already passed check_key(); a backend that maps keys to paths may rely on
 // it but should check again where it builds the path.
@@ -146,6 +158,18 @@ class Storage : public virtual Instance {
   virtual ObjectInfo head(CallContext& ctx, std::string_view key) = 0;
   virtual void remove(CallContext& ctx, std::string_view key) = 0;
   virtual ListPage list(CallContext& ctx, std::string_view prefix, std::string_view cursor, std::uint32_t limit) = 0;
+  // Optional. A backend whose objects are plain files overrides this so the
+  // host can send a whole object with sendfile: the object's info and an
+  // open descriptor, which the host owns from the return on. The bytes must
+  // not change while it is open (replace objects by renaming a new file
+  // over the old one). nullopt: not as a file this time (the host calls
+  // get()). A backend that does not override it offers no files at all and
+  // the host never asks.
+  virtual std::optional<FileObject> open_as_file(CallContext& ctx, std::string_view key) {
+    (void)ctx;
+    (void)key;
+    return std::nullopt;
+  }
 };
 
 namespace detail {
@@ -220,7 +244,35 @@ struct StorageAdapter {
     }, [&](std::string_view m) { ctx.set_error(m); });
   }
 
-  static constexpr nexus_storage_v1 table{sizeof(nexus_storage_v1), &on_put, &on_get, &on_head, &on_delete, &on_list};
+  static nexus_status on_open(void* inst, const nexus_call_context* c, nexus_str key, const nexus_writer* info,
+                              int* out_fd, std::uint64_t* out_offset) noexcept {
+    CallContext ctx(c);
+    return guard([&] {
+      if (!out_fd || !out_offset) throw invalid_argument("open called without descriptor and offset slots");
+      check_key(view(key));
+      std::optional<FileObject> file = self(inst).open_as_file(ctx, view(key));
+      if (!file) throw unimplemented("this object is not offered as a file; read it with get");
+      if (file->fd < 0) throw internal("storage backend offered a file without a descriptor");
+      // Ours until handed over: closed if writing the info fails.
+      struct CloseUnlessReleased {
+        int fd;
+        ~CloseUnlessReleased() {
+          if (fd >= 0) ::close(fd);
+        }
+      } owned{file->fd};
+      Writer(info).write(file->info.to_json().dump());
+      *out_offset = file->offset;
+      *out_fd = std::exchange(owned.fd, -1);
+    }, [&](std::string_view m) { ctx.set_error(m); });
+  }
+
+  // A backend that does not override open_as_file() offers no files: its
+  // table says so (NULL) and the host never makes the call.
+  static constexpr bool kOffersFiles =
+      !std::is_same_v<decltype(&P::open_as_file), decltype(&Storage::open_as_file)>;
+
+  static constexpr nexus_storage_v1 table{sizeof(nexus_storage_v1), &on_put, &on_get, &on_head, &on_delete, &on_list,
+                                          kOffersFiles ? &on_open : nullptr};
 };
 
 }  // namespace detail
