@@ -1,7 +1,12 @@
 // checks_storage.cpp — the contract of "nexus.storage/1" (storage.h), checked
 // call by call. Every key lives under a fresh "nexus-check-<random>/" prefix
 // and is deleted at the end, so the kit can run against a real bucket.
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstddef>
 #include <cstring>
 #include <map>
 #include <optional>
@@ -24,6 +29,8 @@ struct Outcome {
   std::string body;  // get: the bytes
   bool info_written = false;
   bool info_before_body = true;  // get: the info came before the first body byte
+  bool fd_given = false;         // open: a descriptor came back
+  bool cloexec = false;          // open: ... with FD_CLOEXEC set
   bool ok() const noexcept { return status == NEXUS_OK; }
   std::string status_text() const { return std::string(nexus_status_name(status)) + (ok() ? "" : message_part(error)); }
 };
@@ -73,6 +80,43 @@ class StorageCaller {
     o.info_before_body = body.writes() == 0 || (info.writes() > 0 && info.first_sequence() < body.first_sequence());
     o.info = info.take();
     o.body = body.take();
+    return o;
+  }
+
+  // The table reaches on_open (ABI 1.1) and sets it.
+  bool offers_files() const {
+    return t_.struct_size >= offsetof(nexus_storage_v1, on_open) + sizeof(t_.on_open) && t_.on_open != nullptr;
+  }
+
+  // on_open; the descriptor's bytes [offset, offset + the info's size) are
+  // read into `body`, then the descriptor is closed.
+  Outcome open(std::string_view key) const {
+    Call call(recorder_, "on_open(" + excerpt(key, 60) + ")");
+    Sink& info = call.sink("info");
+    int fd = -1;
+    std::uint64_t offset = 0;
+    Outcome o;
+    o.status = call.finish(t_.on_open(instance_.handle(), call.context(), str(key), info.writer(), &fd, &offset));
+    o.error = call.error();
+    o.info_written = info.writes() > 0;
+    o.info = info.take();
+    o.fd_given = fd >= 0;
+    if (fd < 0) return o;
+    o.cloexec = (::fcntl(fd, F_GETFD) & FD_CLOEXEC) != 0;
+    const json j = json::parse(o.info, nullptr, false);
+    const std::uint64_t size = j.is_object() && j.contains("size") && j["size"].is_number_unsigned()
+                                   ? j["size"].get<std::uint64_t>()
+                                   : 0;
+    o.body.resize(static_cast<std::size_t>(std::min<std::uint64_t>(size, 64u << 20)));
+    std::size_t done = 0;
+    while (done < o.body.size()) {
+      const ssize_t n = ::pread(fd, o.body.data() + done, o.body.size() - done, static_cast<off_t>(offset + done));
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      done += static_cast<std::size_t>(n);
+    }
+    o.body.resize(done);
+    ::close(fd);
     return o;
   }
 
@@ -500,6 +544,31 @@ void check_large_object(StorageRun& run, CheckScope& s) {
   run.a.del(k);  // free the space now rather than at the end
 }
 
+// ABI 1.1 on_open, for a backend that offers files: the descriptor holds
+// exactly the object, is close-on-exec, and a missing key is NOT_FOUND with
+// no descriptor.
+void check_open_as_file(StorageRun& run, CheckScope& s) {
+  if (!run.a.offers_files()) s.skip("on_open is not offered (NULL, or a table built before ABI 1.1)");
+  const std::string k = run.key("open/object.bin");
+  const std::string body = pattern_bytes(300u << 10, 7);
+  run.must_put(s, k, body, {"audio/wav", "", false, ""});
+  const Outcome o = run.a.open(k);
+  s.require(o.ok(), "on_open of an object just written returned " + o.status_text());
+  s.require(o.fd_given, "on_open returned OK without a descriptor");
+  s.expect(o.cloexec, "the descriptor on_open gave is not close-on-exec; open it with O_CLOEXEC");
+  const json info = parse_plugin_json(o.info, "on_open's object info", s);
+  s.expect(info.is_object() && info.value("size", std::uint64_t{0}) == body.size(),
+           "on_open's info does not give the object's size " + std::to_string(body.size()) + ": " + excerpt(o.info));
+  s.expect(info.is_object() && info.value("content_type", std::string()) == "audio/wav",
+           "on_open's info lost the content type: " + excerpt(o.info));
+  const std::string diff = difference(o.body, body);
+  s.expect(diff.empty(), "the bytes behind on_open's descriptor are not the object's: " + diff);
+  const Outcome missing = run.a.open(run.key("open/missing.bin"));
+  s.expect(missing.status == NEXUS_NOT_FOUND,
+           "on_open of a key never written returned " + missing.status_text() + "; storage.h says NOT_FOUND");
+  s.expect(!missing.fd_given, "on_open of a missing key set a descriptor; only NEXUS_OK may");
+}
+
 void check_empty_object(StorageRun& run, CheckScope& s) {
   const std::string k = run.key("size/empty.bin");
   run.must_put(s, k, "");
@@ -631,6 +700,7 @@ void run_storage_checks(CheckEnv& env) {
   run_check("storage.unsafe_keys_rejected", check_unsafe_keys);
   run_check("storage.large_object", check_large_object);
   run_check("storage.empty_object", check_empty_object);
+  run_check("storage.open_as_file", check_open_as_file);
   run_check("storage.two_instances", check_instances_isolated);
   run_check("storage.concurrent_calls", check_concurrent);
   run_check("storage.cleanup", check_cleanup);
