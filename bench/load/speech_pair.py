@@ -111,6 +111,12 @@ def print_table(results):
               f"{fmt(cold)} | {fmt(base_runs)}")
         print(f"{clock + ': warm call (models loaded) vs CLI':44} {w:10.0f} {base:8.0f} {w / base:9.2f}x  "
               f"{fmt(warm)} | {fmt(base_runs)}")
+    # Each rep runs the two sides back to back, so their ratio shares the
+    # machine's state at that moment; its median is steadier than the ratio
+    # of the two medians when single runs vary by a third (bench/README.md).
+    paired = [(r["create_cpu_ms"] + r["first_call_cpu_ms"]) / c["cpu_ms"] for r, c in zip(plugin, cli)]
+    print(f"{'CPU: create + first call vs CLI, paired':44} {'':10} {'':8} {statistics.median(paired):9.2f}x  "
+          f"median of per-rep ratios: {' '.join(f'{x:.2f}' for x in paired)}")
     print(f"  plugin wall: create {statistics.median(r['create_ms'] for r in plugin):.0f} ms, first call "
           f"{statistics.median(r['first_call_ms'] for r in plugin):.0f} ms")
     same = plugin[0]["text"] == cli[0]["text"]
