@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <optional>
 #include <vector>
 
 namespace nexus::host::http {
@@ -33,6 +34,18 @@ bool wait_writable(int fd, Clock::time_point deadline) {
     // POLLERR/POLLHUP: the next send reports what went wrong.
     return true;
   }
+}
+
+// After a send that returned -1: nothing to try again (EINTR, or the socket
+// made room within the budget), or why to stop.
+std::optional<SocketWriteResult::Status> after_failed_send(int fd, std::chrono::milliseconds budget,
+                                                           Clock::time_point deadline) {
+  if (errno == EINTR) return std::nullopt;
+  if (errno == EAGAIN || errno == EWOULDBLOCK) {
+    if (budget.count() > 0 && wait_writable(fd, deadline)) return std::nullopt;
+    return SocketWriteResult::Status::would_block;
+  }
+  return SocketWriteResult::Status::failed;
 }
 
 // Blocks SIGPIPE in this thread for its lifetime, and swallows one raised
@@ -94,14 +107,11 @@ SocketWriteResult write_all(int fd, std::initializer_list<std::string_view> part
     msg.msg_iovlen = iov.size() - first;
     const ssize_t n = ::sendmsg(fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
     if (n < 0) {
-      if (errno == EINTR) continue;
-      if (errno == EAGAIN || errno == EWOULDBLOCK) {
-        if (budget.count() > 0 && wait_writable(fd, deadline)) continue;
-        result.status = SocketWriteResult::Status::would_block;
+      if (const auto stop = after_failed_send(fd, budget, deadline)) {
+        result.status = *stop;
         return result;
       }
-      result.status = SocketWriteResult::Status::failed;
-      return result;
+      continue;
     }
     result.written += static_cast<std::size_t>(n);
     // Step over what went out: whole iovecs, then part of the next one.
@@ -126,14 +136,11 @@ SocketWriteResult send_file(int fd, int file, std::uint64_t offset, std::uint64_
     const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(length - result.written, 1u << 30));
     const ssize_t n = ::sendfile(fd, file, &at, want);
     if (n < 0) {
-      if (errno == EINTR) continue;
-      if (errno == EAGAIN || errno == EWOULDBLOCK) {
-        if (budget.count() > 0 && wait_writable(fd, deadline)) continue;
-        result.status = SocketWriteResult::Status::would_block;
+      if (const auto stop = after_failed_send(fd, budget, deadline)) {
+        result.status = *stop;
         return result;
       }
-      result.status = SocketWriteResult::Status::failed;
-      return result;
+      continue;
     }
     if (n == 0) {  // the file ended early
       result.status = SocketWriteResult::Status::failed;
