@@ -39,7 +39,7 @@ constexpr std::chrono::milliseconds kWorkerWriteBudget{2000};
 // the connection, the handler, even the server.
 struct Exchange {
   explicit Exchange(Pistache::Http::ResponseWriter w) : writer(std::move(w)) {}
-  std::string body;  // a copy of pistache's: its buffer is reused once onRequest returns
+  std::string body;  // taken from pistache's request (take_body)
   HttpRequest req;   // req.body views `body`
   Pistache::Http::ResponseWriter writer;
   // The connection's socket: pistache's own on the reactor thread; for a
@@ -141,9 +141,12 @@ void RequestHandler::onRequest(const Pistache::Http::Request& request, Pistache:
   if (peer) peer->setIdle(true);
   auto ticket = std::shared_ptr<Drain::Ticket>(new Drain::Ticket(state_->drain.enter(peer.get())));
 
+  // Ours from here: moved, not copied, and freed when this exchange ends.
+  std::string body = take_body(request);
   HttpRequest req;
   try {
     req = make_request_view(request);
+    req.body = body;
   } catch (const std::exception& e) {
     auto ex = std::make_shared<Exchange>(std::move(response));
     ex->socket = peer ? peer->fd() : -1;
@@ -188,7 +191,9 @@ void RequestHandler::onRequest(const Pistache::Http::Request& request, Pistache:
   ex->socket = peer ? peer->fd() : -1;
   ex->started = started;
   ex->ticket = std::move(ticket);
+  ex->body = std::move(body);
   ex->req = std::move(req);
+  ex->req.body = ex->body;  // a short body moved with its string
   if (!ex->ticket->admitted()) {
     Reply r = error_reply(503, nexus_status_name(NEXUS_UNAVAILABLE), "server is shutting down; retry the request");
     r.close_connection = true;
@@ -197,7 +202,6 @@ void RequestHandler::onRequest(const Pistache::Http::Request& request, Pistache:
   const auto config = state_->runtime.config();
   const auto budget = budget_for(ex->req, *config);
   if (runs_inline(ex->req.path) || !state_->pool) {
-    ex->req.body = request.body();  // borrowed: we answer before returning
     return answer(*state_, *ex, run_dispatch(*state_, *ex, budget));
   }
 
@@ -212,8 +216,6 @@ void RequestHandler::onRequest(const Pistache::Http::Request& request, Pistache:
   }
   ex->socket = ex->duplicate.get();
   ex->write_budget = kWorkerWriteBudget;
-  ex->body = request.body();
-  ex->req.body = ex->body;
   RequestPool::Task task;
   task.deadline = started + budget;
   task.run = [state = state_, ex, budget] {

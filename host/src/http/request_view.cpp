@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <utility>
 
 #include "nexus/host/call.hpp"
 
@@ -35,11 +36,16 @@ HttpRequest make_request_view(const Pistache::Http::Request& request) {
     std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
     out.headers.emplace_back(std::move(name), raw.value());
   }
-  out.body = request.body();
   out.remote_address = request.address().host();
   out.request_id = choose_request_id(out.header("x-request-id"));
   out.keep_alive = wants_keep_alive(request.version(), out.header("connection"));
   return out;
+}
+
+std::string take_body(const Pistache::Http::Request& request) {
+  // The request is the parser's (non-const) object, handed to onRequest as
+  // const: taking its body is defined behaviour.
+  return std::move(const_cast<std::string&>(request.body()));
 }
 
 std::string choose_request_id(std::optional<std::string_view> incoming) {
