@@ -18,7 +18,7 @@ struct HttpRequest {
   std::string path;                                          // raw (still percent-encoded), without the query
   std::string query;                                         // raw, without '?'; may be empty
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-case
-  std::string_view body;                                     // borrowed from pistache's request for the call
+  std::string_view body;                                     // the exchange's body (take_body), borrowed for the call
   std::string remote_address;                                // "127.0.0.1"
   std::string request_id;                                    // chosen by choose_request_id()
   // The client keeps the connection open after this request: HTTP/1.1

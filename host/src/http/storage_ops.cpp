@@ -89,7 +89,7 @@ Reply put_object(const RouteContext& ctx, const StorageClient& store, const std:
   }
   PutRequest put;
   put.key = key;
-  put.body = req.body_bytes();  // borrowed from pistache's request: no copy of the body
+  put.body = req.body_bytes();  // borrowed: the body taken from pistache (take_body), never copied
   const auto content_type = req.header("content-type");
   if (content_type) put.content_type = *content_type;
 

@@ -5,12 +5,17 @@
  * kit's key check is the one that fails. Objects live in a sorted array;
  * nothing touches the filesystem. A fixture for nexus-plugin-check.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* memfd_create, for the broken_storage_open build */
+#endif
 #include <nexus/nexus.h>
 
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #ifndef TEST_PLUGIN_ID
 #define TEST_PLUGIN_ID "broken_storage_traversal"
@@ -283,6 +288,35 @@ static nexus_status abort_on_open(void* instance, const nexus_call_context* ctx,
 }
 static const nexus_storage_v1 kStorage = {offsetof(nexus_storage_v1, on_open), on_put, on_get, on_head, on_delete,
                                           on_list, abort_on_open};
+#elif defined(TEST_STORAGE_BROKEN_OPEN)
+/* Built as "broken_storage_open": offers objects as files, with three bugs
+ * storage.open_as_file must name: the descriptor is not close-on-exec, the
+ * offset it gives is one byte past the object's start, and a missing key
+ * comes back NOT_FOUND with a descriptor set anyway. */
+static nexus_status broken_on_open(void* instance, const nexus_call_context* ctx, nexus_str key,
+                                   const nexus_writer* info, int* out_fd, uint64_t* out_offset) {
+  const object* o = find((store*)instance, key, ctx);
+  int fd = memfd_create("broken_storage_open", 0); /* bug: no MFD_CLOEXEC */
+  if (fd < 0) return NEXUS_INTERNAL;
+  if (!o) {
+    *out_fd = fd; /* bug: only NEXUS_OK may hand over a descriptor */
+    return NEXUS_NOT_FOUND;
+  }
+  if (o->size > 0 && write(fd, o->body, o->size) != (ssize_t)o->size) {
+    close(fd);
+    return NEXUS_INTERNAL;
+  }
+  nexus_status st = write_info(info, o, 1);
+  if (st != NEXUS_OK) {
+    close(fd);
+    return st;
+  }
+  *out_fd = fd;
+  *out_offset = 1; /* bug: the object starts at 0 */
+  return NEXUS_OK;
+}
+static const nexus_storage_v1 kStorage = {sizeof(nexus_storage_v1), on_put, on_get, on_head, on_delete, on_list,
+                                          broken_on_open};
 #else
 static const nexus_storage_v1 kStorage = {sizeof(nexus_storage_v1), on_put, on_get, on_head, on_delete, on_list, NULL};
 #endif
