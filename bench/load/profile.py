@@ -28,6 +28,8 @@ def main():
     a.add_argument("--threads", type=int, default=2)
     a.add_argument("--keep", type=pathlib.Path, help="keep perf.data here (for perf report --children, ...)")
     a.add_argument("--lines", type=int, default=60, help="lines of perf report to print")
+    a.add_argument("--call-graph", default="fp", help="perf record --call-graph: fp (default) or dwarf "
+                   "(whole user stacks without frame pointers; larger data, keep --seconds short)")
     args = a.parse_args()
     if not shutil.which("perf"):
         raise SystemExit("profile.py needs perf (Debian: linux-perf)")
@@ -46,7 +48,8 @@ def main():
         lua = str(servers.BENCH / "load/mcp_call.lua")
         load = lambda: wrk.run(nexusd.url("/mcp"), args.threads, 32, args.seconds, script=lua, env=env)
     data = tmp / "perf.data"
-    rec = procs.spawn(["perf", "record", "-g", "-o", str(data), "-p", str(nexusd.proc.pid)],
+    rec = procs.spawn(["perf", "record", "--call-graph", args.call_graph, "-o", str(data), "-p",
+                       str(nexusd.proc.pid)],
                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     result = load()
     procs.stop(rec)  # SIGTERM: perf writes its data and exits

@@ -92,5 +92,39 @@ TEST(RequestPool, OverrunTaskIsAnsweredAndItsWorkerReplaced) {
   release.set_value();
 }
 
+// The watchdog is woken only for a deadline earlier than the one it sleeps
+// until: a task with a short deadline, taken while it sleeps for a long
+// one, must still be written off on time; tasks with later deadlines are
+// written off when it wakes for the earliest.
+TEST(RequestPool, AnEarlierDeadlineWakesTheWatchdogAndLaterOnesAreStillKept) {
+  std::promise<void> release;
+  auto gate = release.get_future().share();
+  RequestPool pool(limits(4, 4, 8));
+  std::promise<void> long_started;
+  ASSERT_TRUE(pool.submit({.run = [&, gate] { long_started.set_value(); gate.wait(); },
+                           .deadline = Clock::now() + 60s}));
+  long_started.get_future().wait();  // the watchdog now sleeps until +60 s
+
+  std::promise<Clock::time_point> short_overran;
+  const auto short_start = Clock::now();
+  ASSERT_TRUE(pool.submit({.run = [gate] { gate.wait(); },
+                           .overrun = [&] { short_overran.set_value(Clock::now()); },
+                           .deadline = short_start + 200ms}));
+  auto short_future = short_overran.get_future();
+  ASSERT_EQ(short_future.wait_for(5s), std::future_status::ready) << "the earlier deadline was not noticed";
+  EXPECT_LT(short_future.get() - short_start, 3s);
+
+  // +300 ms (earlier than the 60 s it sleeps for: woken) and +500 ms (later
+  // than 300 ms: not woken, found when it wakes for the first): both go.
+  std::atomic<int> overran{0};
+  const auto now = Clock::now();
+  for (const auto delay : {300ms, 500ms})
+    ASSERT_TRUE(pool.submit({.run = [gate] { gate.wait(); }, .overrun = [&] { ++overran; }, .deadline = now + delay}));
+  for (int i = 0; i < 100 && overran.load() < 2; ++i) std::this_thread::sleep_for(50ms);
+  EXPECT_EQ(overran.load(), 2);
+  EXPECT_EQ(pool.stats().written_off_total, 3u);
+  release.set_value();
+}
+
 }  // namespace
 }  // namespace nexus::host::http
