@@ -55,7 +55,9 @@ bool SocketBodyStream::write(const void* data, std::size_t size) {
 
 bool SocketBodyStream::write_file(int file, std::uint64_t offset, std::uint64_t length) {
   if (!accept_length(length)) return false;
-  if (!unsent_head_.empty() && !send({})) return false;  // sendfile cannot gather the head
+  // sendfile cannot gather the head: it goes first, held back (MSG_MORE) to
+  // leave with the file's first bytes instead of as a small segment alone.
+  if (!unsent_head_.empty() && !send({}, /*more_follows=*/true)) return false;
   if (!rest_.empty()) return read_into_rest(file, offset, length);
   const SocketWriteResult r = send_file(target_.fd, file, offset, length, time_left());
   switch (r.status) {
@@ -98,7 +100,7 @@ std::chrono::milliseconds SocketBodyStream::time_left() const {
                                : std::chrono::milliseconds(0);
 }
 
-bool SocketBodyStream::send(std::string_view bytes) {
+bool SocketBodyStream::send(std::string_view bytes, bool more_follows) {
   if (broken_) return false;
   const std::string head = std::exchange(unsent_head_, {});
   if (!rest_.empty()) {  // the client fell behind: keep the order, collect the rest
@@ -106,7 +108,7 @@ bool SocketBodyStream::send(std::string_view bytes) {
     rest_.append(bytes);
     return true;
   }
-  const SocketWriteResult r = write_all(target_.fd, {head, bytes}, time_left());
+  const SocketWriteResult r = write_all(target_.fd, {head, bytes}, time_left(), more_follows);
   switch (r.status) {
     case SocketWriteResult::Status::done:
       return true;

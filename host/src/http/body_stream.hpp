@@ -66,7 +66,7 @@ class SocketBodyStream final : public BodyStream {
   bool began() const override { return began_; }
 
  private:
-  bool send(std::string_view bytes);
+  bool send(std::string_view bytes, bool more_follows = false);
   bool accept_length(std::uint64_t size);  // false (and broken) past the announced length
   bool read_into_rest(int file, std::uint64_t offset, std::uint64_t length);
   std::chrono::milliseconds time_left() const;

@@ -89,7 +89,9 @@ SocketDuplicate& SocketDuplicate::operator=(SocketDuplicate&& other) noexcept {
   return *this;
 }
 
-SocketWriteResult write_all(int fd, std::initializer_list<std::string_view> parts, std::chrono::milliseconds budget) {
+SocketWriteResult write_all(int fd, std::initializer_list<std::string_view> parts, std::chrono::milliseconds budget,
+                            bool more_follows) {
+  const int flags = MSG_NOSIGNAL | MSG_DONTWAIT | (more_follows ? MSG_MORE : 0);
   std::vector<iovec> iov;
   iov.reserve(parts.size());
   std::size_t total = 0;
@@ -105,7 +107,7 @@ SocketWriteResult write_all(int fd, std::initializer_list<std::string_view> part
     msghdr msg{};
     msg.msg_iov = iov.data() + first;
     msg.msg_iovlen = iov.size() - first;
-    const ssize_t n = ::sendmsg(fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+    const ssize_t n = ::sendmsg(fd, &msg, flags);
     if (n < 0) {
       if (const auto stop = after_failed_send(fd, budget, deadline)) {
         result.status = *stop;

@@ -49,8 +49,11 @@ class SocketDuplicate {
 // Sends `parts` in order, as one stream of bytes, on the non-blocking
 // socket `fd` (never raises SIGPIPE). When the send buffer is full it waits
 // for room at most `budget` in total; a zero budget never waits.
-// [any-thread]; one writer per socket at a time.
-SocketWriteResult write_all(int fd, std::initializer_list<std::string_view> parts, std::chrono::milliseconds budget);
+// `more_follows`: the caller sends more right after (MSG_MORE), so the
+// kernel may hold these bytes to go out with it rather than as a segment
+// of their own. [any-thread]; one writer per socket at a time.
+SocketWriteResult write_all(int fd, std::initializer_list<std::string_view> parts, std::chrono::milliseconds budget,
+                            bool more_follows = false);
 
 // Sends `length` bytes of the file `file`, from `offset`, on the socket `fd`
 // with sendfile: the kernel moves them from the page cache, nothing is
