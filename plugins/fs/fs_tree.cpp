@@ -117,6 +117,10 @@ std::optional<DirChain> open_dirs(int base, const std::vector<std::string>& dirs
           throw errno_error(errno, "creating the directory for", key);
         }
         if (attempt < 3) continue;
+        // Made (or found) and gone again before we could open it, four times:
+        // concurrent deletes keep removing it while it is empty. Not an
+        // error of this key: the caller walks again from the root.
+        throw DirectoryVanished{};
       }
       if (err == ELOOP || err == ENOTDIR) {
         struct stat st{};

@@ -51,6 +51,8 @@ class DirChain {
 // Opens `dirs` below `base`. Missing directories are created when `create`,
 // otherwise the result is empty. Throws INVALID_ARGUMENT when a segment is a
 // symbolic link and FAILED_PRECONDITION when it is a file (key conflict).
+// With `create`, throws DirectoryVanished when concurrent deletes remove a
+// directory as fast as it is made: the caller walks again from `base`.
 std::optional<DirChain> open_dirs(int base, const std::vector<std::string>& dirs, bool create, std::string_view key);
 
 // lstat of `name` in `dir`, or nothing when it does not exist.
